@@ -1,0 +1,17 @@
+"""Test data helpers shared by the test files: one small function per kind of row."""
+
+from django.contrib.auth import get_user_model
+
+from entries.models import Entry
+
+# The original tutorial's credentials (its config.py), kept for the tests that retell it.
+USERNAME = "admin"
+PASSWORD = "default"
+
+
+def create_user(username=USERNAME, password=PASSWORD, **extra):
+    return get_user_model().objects.create_user(username=username, password=password, **extra)
+
+
+def create_entry(title="A title", text="Some text", author=None, **extra):
+    return Entry.objects.create(title=title, text=text, author=author, **extra)
