@@ -1,2 +1,13 @@
+from django.urls import path
+
+from entries import views
+
 app_name = "entries"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("entries/<int:pk>/", views.detail, name="detail"),
+    path("add", views.add, name="add"),
+    path("login", views.LoginView.as_view(), name="login"),
+    path("logout", views.logout, name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+]

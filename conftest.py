@@ -1,0 +1,15 @@
+"""pytest configuration shared by the whole suite."""
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # In-process tests render pages without running collectstatic first, so they use the
+    # plain storage and WhiteNoise's finders. The hashed, compressed files are checked
+    # against the real thing: gunicorn after collectstatic (test_production.py).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True

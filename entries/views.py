@@ -1,0 +1,106 @@
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import BadRequest
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from entries.forms import EntryForm, LoginForm
+from entries.models import Entry
+
+PAGE_SIZE = 20
+CURSOR_FORMAT = "%Y%m%dT%H%M%S%f"
+
+
+def paginate(request, entries):
+    """One page of entries, newest first, and the link to the next (older) page.
+
+    Keyset pagination: the `before` cursor names the last entry shown (its time and id),
+    so the database walks its index from there instead of counting and skipping rows.
+    """
+    cursor = request.GET.get("before")
+    if cursor:
+        try:
+            stamp, pk = cursor.split("-")
+            created_at = datetime.strptime(stamp, CURSOR_FORMAT).replace(tzinfo=UTC)
+            pk = int(pk)
+        except ValueError:
+            raise BadRequest("That page link is broken.") from None
+        entries = entries.filter(created_at__lte=created_at).exclude(
+            created_at=created_at, pk__gte=pk
+        )
+    page = list(entries.select_related("author").order_by("-created_at", "-id")[: PAGE_SIZE + 1])
+    next_url = None
+    if len(page) > PAGE_SIZE:
+        last = page[PAGE_SIZE - 1]
+        query = request.GET.copy()
+        query["before"] = f"{last.created_at.astimezone(UTC):{CURSOR_FORMAT}}-{last.pk}"
+        next_url = f"?{query.urlencode()}"
+    return {"entries": page[:PAGE_SIZE], "next_url": next_url}
+
+
+def please_log_in(request):
+    return render(request, "entries/please_log_in.html", status=401)
+
+
+@require_GET
+def index(request):
+    context = paginate(request, Entry.objects.all())
+    context["form"] = EntryForm()
+    return render(request, "entries/index.html", context)
+
+
+@require_GET
+def detail(request, pk):
+    entry = get_object_or_404(Entry.objects.select_related("author"), pk=pk)
+    return render(request, "entries/detail.html", {"entry": entry})
+
+
+@require_POST
+def add(request):
+    if not request.user.is_authenticated:
+        return please_log_in(request)
+    form = EntryForm(request.POST)
+    if not form.is_valid():
+        return render(request, "entries/add.html", {"form": form}, status=400)
+    entry = form.save(commit=False)
+    entry.author = request.user
+    entry.save()
+    messages.success(request, "New entry was successfully posted")
+    return redirect("entries:index")
+
+
+class LoginView(SuccessMessageMixin, auth_views.LoginView):
+    form_class = LoginForm
+    success_message = "You were logged in"
+
+    def get_context_data(self, **kwargs):
+        # With debug on, `make run` has made the admin/admin account; the page says so.
+        return super().get_context_data(dev_account=settings.DEBUG, **kwargs)
+
+
+@require_POST
+def logout(request):
+    auth_logout(request)
+    messages.success(request, "You were logged out")
+    return redirect("entries:index")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Tell deploy tools whether the site can serve: no template, no session."""
+    try:
+        Entry.objects.exists()
+    except DatabaseError as error:
+        return HttpResponse(
+            f"database unavailable: {type(error).__name__}", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok", content_type="text/plain")
