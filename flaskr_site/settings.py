@@ -123,6 +123,9 @@ STORAGES = {
 # Heroku's router ends TLS and says so in this header; trust it so that
 # request.is_secure() and the CSRF origin check see the https the browser used.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Deploy tools and load balancers probe over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 
 def require_secret_key():

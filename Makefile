@@ -1,0 +1,39 @@
+# Flaskr on Django. `make run` serves the blog, `make test` checks everything.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# The Python that .python-version names (pyenv's shim where pyenv is used).
+PYTHON ?= $(shell command -v python$$(cat .python-version) || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEV := DJANGO_DEBUG=1
+
+.PHONY: help run test lint format clean
+
+help:  ## List the commands.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt .python-version
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(BIN)/.installed  ## Serve the blog on http://127.0.0.1:8000 (debug on, SQLite, admin/admin).
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py dev_account
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(BIN)/.installed  ## Lint, then the whole suite with branch coverage (fails under 95%).
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest --cov --cov-report=term
+
+format: $(BIN)/.installed  ## Fix what ruff can fix.
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:  ## Remove the venv and generated files (keeps flaskr.db).
+	rm -rf $(VENV) staticfiles .coverage .pytest_cache .ruff_cache

@@ -1,0 +1,141 @@
+"""Real servers for the production-mode tests: the Procfile's own lines, run as Heroku would."""
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+BIN = Path(sys.executable).parent
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "production-test-key-not-secret-at-all",
+    "DJANGO_SUPERUSER_USERNAME": "admin",
+    "DJANGO_SUPERUSER_PASSWORD": "a-long-production-password",
+    "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
+}
+
+
+def procfile(process):
+    """The command of one Procfile line, e.g. procfile("web")."""
+    for line in (BASE_DIR / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == process:
+            return command.strip()
+    raise LookupError(f"no {process}: line in the Procfile")
+
+
+def environment(**env):
+    """The test process's environment without its Django settings, plus `env`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return {**clean, "PATH": f"{BIN}{os.pathsep}{clean.get('PATH', '')}", **env}
+
+
+def run(command, **env):
+    return subprocess.run(
+        command,
+        shell=isinstance(command, str),
+        cwd=BASE_DIR,
+        env=environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def web_process(**env):
+    """Start the Procfile's web: process on a free port; yield its base URL once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["bash", "-c", procfile("web")],
+        cwd=BASE_DIR,
+        env=environment(PORT=str(port), **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base_url}/healthz", timeout=2).close()
+                break
+            except urllib.error.HTTPError:
+                break  # Any answer will do (/healthz may rightly say 503): workers are serving.
+            except OSError:
+                time.sleep(0.1)
+        if process.poll() is not None or time.monotonic() >= deadline:
+            process.kill()
+            raise RuntimeError(f"the web process exited:\n{process.stderr.read()}")
+        yield base_url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+        process.stderr.close()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """A small HTTP client that keeps cookies even when they are Secure, as a browser
+    behind Heroku's https router would."""
+
+    def __init__(self, base_url, https=True):
+        self.base_url = base_url
+        self.https = https
+        self.cookies = {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def request(self, path, data=None, headers=None):
+        headers = {**(headers or {})}
+        if self.https:
+            headers.setdefault("X-Forwarded-Proto", "https")
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base_url + path, data=body, headers=headers)
+        try:
+            response = self.opener.open(req, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            content = response.read()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";")[0].partition("=")
+            self.cookies[name] = value
+        return response.status, response.headers, content.decode(errors="replace")
+
+    def csrf_token(self, path):
+        status, _, page = self.request(path)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def post(self, path, data, form_page=None, headers=None):
+        token = self.csrf_token(form_page or path)
+        origin = self.base_url.replace("http://", "https://" if self.https else "http://")
+        return self.request(
+            path,
+            {**data, "csrfmiddlewaretoken": token},
+            {"Origin": origin, "Referer": origin + "/", **(headers or {})},
+        )

@@ -1,0 +1,30 @@
+"""`manage.py dev_account`: the admin/admin account of `make run`, with debug on only."""
+
+from io import StringIO
+
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+
+
+class DevAccountTests(TestCase):
+    @override_settings(DEBUG=True)
+    def test_with_debug_on_it_makes_admin_admin_and_says_so(self):
+        out = StringIO()
+        call_command("dev_account", stdout=out)
+        user = authenticate(username="admin", password="admin")
+        self.assertTrue(user.is_superuser and user.is_staff)
+        self.assertIn("admin / admin", out.getvalue())
+
+    @override_settings(DEBUG=True)
+    def test_running_it_twice_keeps_one_account_with_the_known_password(self):
+        user = get_user_model().objects.create_user("admin", password="changed")
+        call_command("dev_account", stdout=StringIO())
+        call_command("dev_account", stdout=StringIO())
+        self.assertEqual(get_user_model().objects.filter(username="admin").count(), 1)
+        self.assertEqual(authenticate(username="admin", password="admin"), user)
+
+    def test_with_debug_off_it_refuses_and_makes_nothing(self):
+        with self.assertRaisesMessage(CommandError, "debug is off"):
+            call_command("dev_account", stdout=StringIO())
+        self.assertFalse(get_user_model().objects.exists())

@@ -1,0 +1,71 @@
+"""Entry text and safety: the title is plain text, the text is sanitized HTML."""
+
+from django.test import TestCase
+
+from entries.models import Entry, sanitize_html
+from entries.tests.helpers import create_entry, create_user
+
+
+class SanitizeTests(TestCase):
+    def test_formatting_lists_links_code_and_quotes_survive(self):
+        kept = [
+            "<strong>bold</strong> <em>it</em> <b>b</b> <i>i</i> <u>u</u> <s>s</s>",
+            "<p>para</p><br>",
+            "<ul><li>one</li></ul><ol><li>two</li></ol>",
+            "<pre><code>print(1)</code></pre>",
+            "<blockquote>quoted</blockquote> <q>short</q>",
+        ]
+        for html in kept:
+            with self.subTest(html=html):
+                self.assertEqual(sanitize_html(html), html)
+
+    def test_links_keep_their_href_and_get_a_safe_rel(self):
+        self.assertEqual(
+            sanitize_html('<a href="https://example.com/">x</a>'),
+            '<a href="https://example.com/" rel="noopener noreferrer nofollow">x</a>',
+        )
+
+    def test_dangerous_html_never_survives(self):
+        cases = {
+            "<script>alert(1)</script>ok": "ok",
+            "<style>body{display:none}</style>ok": "ok",
+            '<iframe src="https://evil.example/"></iframe>ok': "ok",
+            '<p onclick="alert(1)">ok</p>': "<p>ok</p>",
+            '<img src=x onerror="alert(1)">ok': "ok",
+            '<a href="javascript:alert(1)">ok</a>': '<a rel="noopener noreferrer nofollow">ok</a>',
+            '<a href="data:text/html,<script>alert(1)</script>">ok</a>': (
+                '<a rel="noopener noreferrer nofollow">ok</a>'
+            ),
+            '<svg onload="alert(1)"></svg>ok': "ok",
+            '<form action="/x"><input name=a></form>ok': "ok",
+        }
+        for dirty, clean in cases.items():
+            with self.subTest(dirty=dirty):
+                self.assertEqual(sanitize_html(dirty), clean)
+
+    def test_saving_sanitizes_wherever_the_entry_comes_from(self):
+        entry = create_entry(text="<script>alert(1)</script><strong>kept</strong>")
+        entry.refresh_from_db()
+        self.assertEqual(entry.text, "<strong>kept</strong>")
+
+
+class EntryTextOnPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = create_user()
+
+    def test_a_posted_script_never_reaches_the_page(self):
+        self.client.force_login(self.user)
+        self.client.post(
+            "/add",
+            {"title": "<script>alert('t')</script>", "text": "<script>alert('x')</script>safe"},
+        )
+        entry = Entry.objects.get()
+        self.assertEqual(entry.text, "safe")
+        for url in ["/", entry.get_absolute_url()]:
+            response = self.client.get(url)
+            self.assertNotContains(response, "<script>alert")
+            self.assertContains(response, "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;")
+
+    def test_the_entry_str_is_its_title(self):
+        self.assertEqual(str(create_entry("My title")), "My title")

@@ -1,0 +1,126 @@
+"""GET /: the entries, newest first, twenty a page."""
+
+import re
+from datetime import timedelta
+
+from django.test import TestCase
+from django.utils import timezone
+
+from entries.models import Entry
+from entries.tests.helpers import create_entry, create_user
+
+
+def create_entries(count):
+    """Entries "Entry 1" (oldest) to "Entry N" (newest), a minute apart."""
+    start = timezone.now() - timedelta(days=1)
+    return Entry.objects.bulk_create(
+        Entry(title=f"Entry {n}", text=f"Text {n}", created_at=start + timedelta(minutes=n))
+        for n in range(1, count + 1)
+    )
+
+
+def titles(response):
+    return re.findall(r'<h2><a href="/entries/\d+/">([^<]*)</a></h2>', response.content.decode())
+
+
+def next_link(response):
+    match = re.search(r'<a rel="next" href="([^"]*)"', response.content.decode())
+    return match and match.group(1).replace("&amp;", "&")
+
+
+class IndexTests(TestCase):
+    def test_an_empty_blog_says_so(self):
+        response = self.client.get("/")
+        self.assertContains(response, "No entries yet. Add some!")
+        self.assertContains(response, "<title>Flaskr</title>")
+        self.assertIsNone(next_link(response))
+
+    def test_entries_are_listed_newest_first(self):
+        create_entries(3)
+        self.assertEqual(titles(self.client.get("/")), ["Entry 3", "Entry 2", "Entry 1"])
+
+    def test_entries_made_in_the_same_instant_are_newest_id_first(self):
+        now = timezone.now()
+        first = create_entry("First", created_at=now)
+        second = create_entry("Second", created_at=now)
+        self.assertGreater(second.pk, first.pk)
+        self.assertEqual(titles(self.client.get("/")), ["Second", "First"])
+
+    def test_each_entry_has_its_markup(self):
+        author = create_user("alice", "pw")
+        entry = create_entry("<Hello>", "<em>hi</em>", author=author)
+        response = self.client.get("/")
+        self.assertContains(response, f'<li class="entry" data-id="{entry.pk}">')
+        self.assertContains(response, f'<h2><a href="/entries/{entry.pk}/">&lt;Hello&gt;</a></h2>')
+        self.assertContains(response, "<em>hi</em>")
+        self.assertContains(response, "by alice")
+        stamp = timezone.localtime(entry.created_at).strftime("%Y-%m-%dT%H:%M:%S+0000")
+        self.assertContains(response, f'<time datetime="{stamp}">')
+        self.assertNotContains(response, "No entries yet")
+
+    def test_an_entry_whose_author_was_deleted_is_kept(self):
+        author = create_user("bob", "pw")
+        entry = create_entry("Orphan", author=author)
+        author.delete()
+        entry.refresh_from_db()
+        self.assertIsNone(entry.author)
+        self.assertContains(self.client.get("/"), "by a former user")
+
+    def test_twenty_entries_fit_on_one_page(self):
+        create_entries(20)
+        response = self.client.get("/")
+        self.assertEqual(len(titles(response)), 20)
+        self.assertIsNone(next_link(response))
+
+    def test_older_entries_are_on_the_next_pages(self):
+        create_entries(45)
+        first = self.client.get("/")
+        self.assertEqual(titles(first), [f"Entry {n}" for n in range(45, 25, -1)])
+        second = self.client.get("/" + next_link(first))
+        self.assertEqual(titles(second), [f"Entry {n}" for n in range(25, 5, -1)])
+        third = self.client.get("/" + next_link(second))
+        self.assertEqual(titles(third), [f"Entry {n}" for n in range(5, 0, -1)])
+        self.assertIsNone(next_link(third))
+
+    def test_a_new_entry_does_not_shift_the_next_page(self):
+        """Keyset pages: posting while someone reads page 2 neither repeats nor skips entries."""
+        create_entries(25)
+        link = next_link(self.client.get("/"))
+        create_entry("Brand new")
+        self.assertEqual(titles(self.client.get("/" + link))[0], "Entry 5")
+
+    def test_a_broken_page_link_is_a_bad_request(self):
+        for cursor in ["nonsense", "20260101T000000000000-x", "1-2-3", "99999999T000000000000-1"]:
+            with self.subTest(cursor=cursor):
+                response = self.client.get("/", {"before": cursor})
+                self.assertEqual(response.status_code, 400)
+
+    def test_the_page_is_not_counted(self):
+        """No COUNT(*) on the hot path: two queries at most for an anonymous reader."""
+        create_entries(30)
+        with self.assertNumQueries(1):
+            self.client.get("/")
+
+    def test_the_add_form_is_shown_only_when_logged_in(self):
+        self.assertNotContains(self.client.get("/"), 'action="/add"')
+        self.client.force_login(create_user())
+        response = self.client.get("/")
+        self.assertContains(response, '<form action="/add" method="post"')
+        self.assertContains(response, 'name="title"')
+        self.assertContains(response, 'name="text"')
+
+    def test_a_post_is_not_allowed(self):
+        self.assertEqual(self.client.post("/").status_code, 405)
+
+
+class EntryPageTests(TestCase):
+    def test_it_shows_the_entry_alone(self):
+        entry = create_entry("Only me", "<strong>bold</strong>")
+        create_entry("Someone else")
+        response = self.client.get(f"/entries/{entry.pk}/")
+        self.assertContains(response, f'<li class="entry" data-id="{entry.pk}">')
+        self.assertContains(response, "<strong>bold</strong>")
+        self.assertNotContains(response, "Someone else")
+
+    def test_an_unknown_entry_is_404(self):
+        self.assertEqual(self.client.get("/entries/999/").status_code, 404)

@@ -1,0 +1,101 @@
+"""Production mode for real: collectstatic, the Procfile's release: and web: lines, gunicorn.
+
+These start real processes, so they take a few seconds; they check what only a real
+deploy shows (hashed static files, the https proxy header, refusing to run without a key).
+"""
+
+import re
+import tempfile
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+from entries.tests.servers import PRODUCTION_ENV, Client, procfile, run, web_process
+
+
+class ProductionServerTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{Path(cls.tmp.name) / 'p.db'}"}
+        run("python manage.py collectstatic --noinput", DATABASE_URL="postgres://nowhere:1/x")
+        run(procfile("release"), **cls.env)
+        run("python manage.py createsuperuser --noinput", **cls.env)
+        cls.server = web_process(**cls.env)
+        cls.base_url = cls.server.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+        cls.tmp.cleanup()
+        super().tearDownClass()
+
+    def http(self, https=True):
+        return Client(self.base_url, https=https)
+
+    def test_the_index_is_served_with_debug_off(self):
+        status, headers, page = self.http().request("/")
+        self.assertEqual(status, 200)
+        self.assertIn("<title>Flaskr</title>", page)
+        self.assertIn("No entries yet. Add some!", page)
+
+    def test_static_files_have_hashed_names_and_far_future_caching(self):
+        _, _, page = self.http().request("/")
+        css = re.search(r'href="(/static/style\.[0-9a-f]{12}\.css)"', page).group(1)
+        status, headers, body = self.http().request(css, headers={"Accept-Encoding": "br"})
+        self.assertEqual(status, 200)
+        self.assertIn("max-age=315360000", headers["Cache-Control"])
+        self.assertIn("immutable", headers["Cache-Control"])
+        self.assertEqual(headers["Content-Encoding"], "br")
+
+    def test_djangos_admin_jquery_is_served_too(self):
+        status, _, _ = self.http().request("/static/admin/js/vendor/jquery/jquery.min.js")
+        self.assertEqual(status, 200)
+
+    def test_a_page_that_does_not_exist_is_the_sites_own_404(self):
+        status, _, page = self.http().request("/no/such/page")
+        self.assertEqual(status, 404)
+        self.assertIn("Flaskr", page)
+        self.assertNotIn("Traceback", page)
+
+    def test_a_form_posted_from_the_https_origin_passes_the_csrf_check(self):
+        """Behind the router, X-Forwarded-Proto: https makes the request secure."""
+        client = self.http()
+        status, headers, _ = client.post(
+            "/login", {"username": "admin", "password": PRODUCTION_ENV["DJANGO_SUPERUSER_PASSWORD"]}
+        )
+        self.assertEqual((status, headers["Location"]), (302, "/"))
+        self.assertIn("You were logged in", client.request("/")[2])
+
+    def test_the_superuser_logs_in_to_the_admin(self):
+        client = self.http()
+        status, headers, _ = client.post(
+            "/admin/login/?next=/admin/",
+            {"username": "admin", "password": PRODUCTION_ENV["DJANGO_SUPERUSER_PASSWORD"]},
+        )
+        self.assertEqual((status, headers["Location"]), (302, "/admin/"))
+        self.assertIn("Site administration", client.request("/admin/")[2])
+
+    def test_plain_http_is_redirected_to_https_but_healthz_is_not(self):
+        client = self.http(https=False)
+        status, headers, _ = client.request("/")
+        self.assertEqual(status, 301)
+        self.assertTrue(headers["Location"].startswith("https://"))
+        self.assertEqual(client.request("/healthz")[:3:2], (200, "ok"))
+
+
+class ProductionRefusalTests(SimpleTestCase):
+    def test_without_a_secret_key_gunicorn_refuses_to_start(self):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+        with self.assertRaises(RuntimeError) as caught, web_process(**env):
+            pass  # pragma: no cover - the server must not come up
+        self.assertIn("DJANGO_SECRET_KEY is not set", str(caught.exception))
+
+    def test_healthz_is_503_when_the_database_cannot_be_reached(self):
+        env = {**PRODUCTION_ENV, "DATABASE_URL": "sqlite:////nonexistent-dir/flaskr.db"}
+        with web_process(**env) as base_url:
+            status, headers, body = Client(base_url).request("/healthz")
+        self.assertEqual(status, 503)
+        self.assertTrue(body.startswith("database unavailable"))
+        self.assertIn("no-store", headers["Cache-Control"])

@@ -1,0 +1,108 @@
+"""Settings read the environment as the README's configuration table says.
+
+Each case imports the settings in a fresh Python with exactly the environment given,
+so what is checked is what a real process would see.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.test import SimpleTestCase
+
+PROBE = """
+import json
+from flaskr_site import settings as s
+db = s.DATABASES["default"]
+print(json.dumps({"debug": s.DEBUG, "hosts": s.ALLOWED_HOSTS, "engine": db["ENGINE"],
+                  "name": str(db["NAME"]), "host": db.get("HOST"), "key": s.SECRET_KEY,
+                  "redirect": s.SECURE_SSL_REDIRECT, "health": db["CONN_HEALTH_CHECKS"]}))
+"""
+
+
+def run_python(code, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def read_settings(**env):
+    result = run_python(PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+class EnvironmentTests(SimpleTestCase):
+    def test_the_defaults_are_safe(self):
+        """Debug off, local hosts only, SQLite in the project root, https redirect on."""
+        found = read_settings()
+        self.assertFalse(found["debug"])
+        self.assertEqual(found["hosts"], ["localhost", "127.0.0.1", "[::1]"])
+        self.assertEqual(found["engine"], "django.db.backends.sqlite3")
+        self.assertEqual(found["name"], str(settings.BASE_DIR / "flaskr.db"))
+        self.assertTrue(found["redirect"])
+        self.assertEqual(found["key"], "")
+
+    def test_debug_takes_the_usual_spellings(self):
+        for value, expected in [("1", True), ("true", True), ("YES", True), ("0", False)]:
+            with self.subTest(value=value):
+                self.assertIs(read_settings(DJANGO_DEBUG=value)["debug"], expected)
+
+    def test_a_bad_debug_value_is_a_clear_error(self):
+        result = run_python(PROBE, DJANGO_DEBUG="maybe")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("DJANGO_DEBUG must be", result.stderr)
+
+    def test_debug_on_brings_a_dev_key_and_no_redirect(self):
+        found = read_settings(DJANGO_DEBUG="1")
+        self.assertTrue(found["key"].startswith("django-insecure-"))
+        self.assertFalse(found["redirect"])
+
+    def test_the_secret_key_and_hosts_come_from_the_environment(self):
+        found = read_settings(
+            DJANGO_SECRET_KEY="s3cret", DJANGO_ALLOWED_HOSTS="a.example, b.example"
+        )
+        self.assertEqual(found["key"], "s3cret")
+        self.assertEqual(found["hosts"], ["a.example", "b.example"])
+
+    def test_on_heroku_the_apps_own_host_is_allowed(self):
+        found = read_settings(DYNO="web.1", HEROKU_APP_DEFAULT_DOMAIN_NAME="flaskr.herokuapp.com")
+        self.assertEqual(found["hosts"][-1], "flaskr.herokuapp.com")
+
+    def test_the_redirect_can_be_switched_off(self):
+        self.assertFalse(read_settings(DJANGO_SECURE_SSL_REDIRECT="0")["redirect"])
+
+    def test_herokus_postgres_url_is_understood(self):
+        for scheme in ["postgres", "postgresql"]:
+            with self.subTest(scheme=scheme):
+                found = read_settings(DATABASE_URL=f"{scheme}://u:p@db.example:5432/flaskr")
+                self.assertEqual(found["engine"], "django.db.backends.postgresql")
+                self.assertEqual((found["host"], found["name"]), ("db.example", "flaskr"))
+                self.assertTrue(found["health"])
+
+    def test_without_a_secret_key_the_app_refuses_to_serve(self):
+        """Importing the WSGI app fails with one clear error naming the variable."""
+        result = run_python("import flaskr_site.wsgi")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("ImproperlyConfigured: DJANGO_SECRET_KEY is not set", result.stderr)
+
+    def test_with_a_secret_key_the_app_loads(self):
+        result = run_python("import flaskr_site.wsgi; print('loaded')", DJANGO_SECRET_KEY="k")
+        self.assertEqual(result.stdout.strip(), "loaded", result.stderr)
+
+    def test_build_commands_work_without_a_key_or_a_database(self):
+        result = run_python(
+            "from django.core.management import call_command; import django, os;"
+            "os.environ['DJANGO_SETTINGS_MODULE'] = 'flaskr_site.settings'; django.setup();"
+            "call_command('check')",
+            DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
