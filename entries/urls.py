@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("entries/<int:pk>/", views.detail, name="detail"),
     path("add", views.add, name="add"),
+    path("delete/<int:pk>", views.delete, name="delete"),
     path("login", views.LoginView.as_view(), name="login"),
     path("logout", views.logout, name="logout"),
     path("healthz", views.healthz, name="healthz"),

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -74,6 +74,25 @@ def add(request):
     entry.author = request.user
     entry.save()
     messages.success(request, "New entry was successfully posted")
+    return redirect("entries:index")
+
+
+@require_POST
+def delete(request, pk):
+    """Delete an entry: JSON for scripts (main.js), a redirect with a flash for plain forms."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not request.user.is_authenticated:
+        if wants_json:
+            return JsonResponse({"status": 0, "message": "Please log in."}, status=401)
+        return please_log_in(request)
+    deleted, _ = Entry.objects.filter(pk=pk).delete()
+    if not deleted:
+        if wants_json:
+            return JsonResponse({"status": 0, "message": "No such entry."}, status=404)
+        raise Http404("No such entry.")
+    if wants_json:
+        return JsonResponse({"status": 1, "message": "Post Deleted"})
+    messages.success(request, "The entry was deleted.")
     return redirect("entries:index")
 
 

@@ -1,5 +1,8 @@
 """Test data helpers shared by the test files: one small function per kind of row."""
 
+import os
+import unittest
+
 from django.contrib.auth import get_user_model
 
 from entries.models import Entry
@@ -15,3 +18,12 @@ def create_user(username=USERNAME, password=PASSWORD, **extra):
 
 def create_entry(title="A title", text="Some text", author=None, **extra):
     return Entry.objects.create(title=title, text=text, author=author, **extra)
+
+
+def require(available, what):
+    """Skip a test whose tool is missing here; under CI (CI=true) a missing tool is a failure."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        raise AssertionError(f"{what} is required in CI but is missing")
+    raise unittest.SkipTest(f"{what} is not available on this machine")

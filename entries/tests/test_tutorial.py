@@ -58,3 +58,13 @@ class TutorialTests(TestCase):
         self.assertNotContains(response, "No entries yet. Add some!")
         self.assertContains(response, "&lt;Hello&gt;")
         self.assertContains(response, "<strong>HTML</strong> allowed here")
+
+    def test_delete_message(self):
+        """Step 6, "jQuery" and its homework: deleting over AJAX says 0 logged out, 1 logged in."""
+        entry = Entry.objects.create(title="Delete me", text="soon")
+        response = self.client.post(f"/delete/{entry.pk}", headers={"accept": "application/json"})
+        self.assertEqual(response.json()["status"], 0)
+        self.login(USERNAME, PASSWORD)
+        response = self.client.post(f"/delete/{entry.pk}", headers={"accept": "application/json"})
+        self.assertEqual(response.json()["status"], 1)
+        self.assertFalse(Entry.objects.exists())
