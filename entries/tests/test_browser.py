@@ -43,7 +43,7 @@ class BrowserTests(StaticLiveServerTestCase):
         super().tearDownClass()
 
     def setUp(self):
-        self.user = create_user("reader", "a-good-password")
+        self.user = create_user("reader", "a-good-password", is_staff=True, is_superuser=True)
         self.problems = []
         self.context = self.browser.new_context()
         self.page = self.new_page(self.context)

@@ -1,0 +1,125 @@
+"""Production headers, cookies, login throttling and `check --deploy` (debug off)."""
+
+import os
+from datetime import timedelta
+from unittest import mock
+
+from axes.models import AccessAttempt
+from django.contrib.auth import SESSION_KEY
+from django.test import TestCase
+from django.utils import timezone
+
+from entries.tests.helpers import PASSWORD, USERNAME, create_user
+from entries.tests.servers import run
+
+HTTPS = {"headers": {"x-forwarded-proto": "https"}}
+
+
+class HeaderTests(TestCase):
+    def test_pages_carry_the_production_headers(self):
+        response = self.client.get("/", **HTTPS)
+        self.assertEqual(
+            response["Strict-Transport-Security"], "max-age=31536000; includeSubDomains; preload"
+        )
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+        self.assertEqual(response["Cross-Origin-Opener-Policy"], "same-origin")
+
+    def test_the_csp_allows_no_inline_script(self):
+        csp = self.client.get("/")["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+        self.assertEqual(directives["default-src"], "'self'")
+        self.assertEqual(directives["script-src"], "'self'")
+        self.assertNotIn("unsafe-inline", csp)
+
+    def test_hsts_is_only_sent_over_https(self):
+        self.assertNotIn("Strict-Transport-Security", self.client.get("/"))
+
+    def test_session_and_csrf_cookies_are_secure(self):
+        create_user()
+        response = self.client.post("/login", {"username": USERNAME, "password": PASSWORD}, **HTTPS)
+        session = response.cookies["sessionid"]
+        self.assertTrue(session["secure"])
+        self.assertTrue(session["httponly"])
+        self.assertEqual(session["samesite"], "Lax")
+        self.assertTrue(response.cookies["csrftoken"]["secure"])
+
+
+class ThrottlingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = create_user(is_staff=True, is_superuser=True)
+
+    def fail(self, times, address="10.0.0.1"):
+        """Fail `times` times; the fifth failure is itself answered with 429."""
+        for attempt in range(1, times + 1):
+            response = self.client.post(
+                "/login", {"username": USERNAME, "password": "wrong"}, REMOTE_ADDR=address
+            )
+            self.assertEqual(response.status_code, 429 if attempt >= 5 else 200)
+
+    def log_in(self, path="/login", address="10.0.0.1"):
+        return self.client.post(
+            path, {"username": USERNAME, "password": PASSWORD}, REMOTE_ADDR=address
+        )
+
+    def test_four_failures_still_let_the_right_password_in(self):
+        self.fail(4)
+        self.assertRedirects(self.log_in(), "/", fetch_redirect_response=False)
+
+    def test_after_five_failures_even_the_right_password_gets_429(self):
+        self.fail(5)
+        response = self.log_in()
+        self.assertContains(response, "Too many failed logins", status_code=429)
+        self.assertNotIn(SESSION_KEY, self.client.session)
+
+    def test_the_admin_login_is_locked_the_same_way(self):
+        self.fail(5)
+        response = self.log_in("/admin/login/?next=/admin/")
+        self.assertEqual(response.status_code, 429)
+
+    def test_the_lock_is_for_that_username_from_that_address_only(self):
+        self.fail(5)
+        self.assertRedirects(self.log_in(address="10.0.0.2"), "/", fetch_redirect_response=False)
+        self.client.logout()
+        other = create_user("other", "other-password")
+        response = self.client.post(
+            "/login", {"username": "other", "password": "other-password"}, REMOTE_ADDR="10.0.0.1"
+        )
+        self.assertEqual(self.client.session[SESSION_KEY], str(other.pk), response)
+
+    def test_the_lock_ends_after_the_fifteen_minute_cool_off(self):
+        self.fail(5)
+        AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+        self.assertRedirects(self.log_in(), "/", fetch_redirect_response=False)
+
+
+class DeployCheckTests(TestCase):
+    def test_check_deploy_reports_no_issues_with_production_settings(self):
+        result = run(
+            "python manage.py check --deploy --fail-level WARNING",
+            DJANGO_SECRET_KEY="a-long-random-production-key-" + "x" * 40,
+        )
+        self.assertIn("System check identified no issues", result.stdout)
+
+
+class ClientAddressTests(TestCase):
+    def request(self, **meta):
+        from django.test import RequestFactory
+
+        return RequestFactory().get("/", REMOTE_ADDR="10.1.1.1", **meta)
+
+    def test_off_heroku_the_forwarded_header_is_not_trusted(self):
+        from flaskr_site.settings import client_ip
+
+        request = self.request(HTTP_X_FORWARDED_FOR="1.2.3.4")
+        with mock.patch.dict(os.environ, {"DYNO": ""}):
+            self.assertEqual(client_ip(request), "10.1.1.1")
+
+    def test_on_heroku_the_routers_last_forwarded_address_counts(self):
+        from flaskr_site.settings import client_ip
+
+        request = self.request(HTTP_X_FORWARDED_FOR="6.6.6.6, 5.6.7.8")
+        with mock.patch.dict(os.environ, {"DYNO": "web.1"}):
+            self.assertEqual(client_ip(request), "5.6.7.8")

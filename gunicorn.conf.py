@@ -1,0 +1,17 @@
+"""gunicorn settings for Heroku; the Procfile's web: line uses this file.
+
+Workers come from WEB_CONCURRENCY, which gunicorn reads itself and Heroku sets for
+the dyno size.
+"""
+
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Load the app once in the master: a missing DJANGO_SECRET_KEY stops the start at once,
+# and the workers share the loaded code's memory.
+preload_app = True
+accesslog = "-"
+# Heroku's router ends TLS and its addresses change: trust its X-Forwarded-* headers.
+forwarded_allow_ips = "*"
+# Heroku's router gives up on a request after 30 s.
+timeout = 30
