@@ -11,6 +11,12 @@ class EntryForm(forms.ModelForm):
         fields = ["title", "text"]
 
 
+class SearchForm(forms.Form):
+    query = forms.CharField(
+        label="Search", required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, with the tutorial's two messages for the two mistakes."""
 

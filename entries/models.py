@@ -1,6 +1,8 @@
 import nh3
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +32,25 @@ def sanitize_html(text):
     )
 
 
+class EntryQuerySet(models.QuerySet):
+    def matching(self, query):
+        """Entries whose title or text contains `query`, in any case, through the index.
+
+        SQLite's trigram index serves queries of three characters or more, as one quoted
+        phrase so that FTS syntax in it is just text; PostgreSQL's pg_trgm indexes serve
+        Django's own icontains. Shorter queries are a plain scan (callers cap them).
+        """
+        if connections[self.db].vendor == "sqlite" and len(query) >= 3:
+            phrase = '"' + query.replace('"', '""') + '"'
+            return self.filter(
+                pk__in=RawSQL(
+                    "SELECT rowid FROM entries_entry_fts WHERE entries_entry_fts MATCH %s",
+                    [phrase],
+                )
+            )
+        return self.filter(Q(title__icontains=query) | Q(text__icontains=query))
+
+
 class Entry(models.Model):
     title = models.CharField(max_length=200)
     text = models.TextField(max_length=100_000, help_text="HTML is allowed; it is sanitized.")
@@ -41,6 +62,8 @@ class Entry(models.Model):
         related_name="entries",
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "entries"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from entries import views
+from entries.feeds import LatestEntriesFeed
 
 app_name = "entries"
 urlpatterns = [
@@ -10,5 +11,7 @@ urlpatterns = [
     path("delete/<int:pk>", views.delete, name="delete"),
     path("login", views.LoginView.as_view(), name="login"),
     path("logout", views.logout, name="logout"),
+    path("search/", views.search, name="search"),
+    path("feed/", LatestEntriesFeed(), name="feed"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from entries.forms import EntryForm, LoginForm
+from entries.forms import EntryForm, LoginForm, SearchForm
 from entries.models import Entry
 
 PAGE_SIZE = 20
+SHORTEST_INDEXED_QUERY = 3
 CURSOR_FORMAT = "%Y%m%dT%H%M%S%f"
 
 
@@ -55,6 +56,21 @@ def index(request):
     context = paginate(request, Entry.objects.all())
     context["form"] = EntryForm()
     return render(request, "entries/index.html", context)
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "entries/search.html", {"form": form}, status=400)
+    query = form.cleaned_data["query"]
+    context = {"form": form, "query": query}
+    if query:
+        context.update(paginate(request, Entry.objects.matching(query)))
+        if len(query) < SHORTEST_INDEXED_QUERY:
+            # The indexes cannot serve so short a query: its scan stops at the first page.
+            context["next_url"] = None
+    return render(request, "entries/search.html", context)
 
 
 @require_GET

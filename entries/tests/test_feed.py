@@ -1,0 +1,55 @@
+"""GET /feed/: an Atom feed of the newest 20 entries."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+from django.test import TestCase
+from django.utils import timezone
+
+from entries.models import Entry
+from entries.tests.helpers import create_entry, create_user
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class FeedTests(TestCase):
+    def feed(self):
+        response = self.client.get("/feed/")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response["Content-Type"].startswith("application/atom+xml"))
+        return ET.fromstring(response.content)
+
+    def test_an_empty_blog_has_a_valid_empty_feed(self):
+        root = self.feed()
+        self.assertEqual(root.tag, f"{ATOM}feed")
+        self.assertEqual(root.find(f"{ATOM}title").text, "Flaskr")
+        self.assertEqual(root.findall(f"{ATOM}entry"), [])
+
+    def test_each_entry_has_its_fields(self):
+        author = create_user("alice", "pw")
+        entry = create_entry("<Hello>", "<strong>bold</strong><script>x</script>", author=author)
+        item = self.feed().find(f"{ATOM}entry")
+        self.assertEqual(item.find(f"{ATOM}title").text, "<Hello>")
+        link = item.find(f"{ATOM}link").attrib["href"]
+        self.assertEqual(link, f"http://testserver/entries/{entry.pk}/")
+        self.assertEqual(item.find(f"{ATOM}author/{ATOM}name").text, "alice")
+        updated = item.find(f"{ATOM}updated").text
+        self.assertEqual(updated, entry.created_at.isoformat())
+        content = item.find(f"{ATOM}content")
+        self.assertEqual(content.attrib["type"], "html")
+        self.assertEqual(content.text, "<strong>bold</strong>")
+
+    def test_it_holds_the_newest_twenty_newest_first(self):
+        start = timezone.now() - timedelta(days=1)
+        Entry.objects.bulk_create(
+            Entry(title=f"Entry {n}", text="t", created_at=start + timedelta(minutes=n))
+            for n in range(25)
+        )
+        titles = [e.find(f"{ATOM}title").text for e in self.feed().findall(f"{ATOM}entry")]
+        self.assertEqual(titles, [f"Entry {n}" for n in range(24, 4, -1)])
+
+    def test_every_page_links_to_the_feed(self):
+        self.assertContains(
+            self.client.get("/"),
+            '<link rel="alternate" type="application/atom+xml" title="Flaskr" href="/feed/">',
+        )
