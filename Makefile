@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help run test lint format clean
+.PHONY: help run test deploy-check format clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ test: $(BIN)/.installed  ## Lint, then the whole suite with branch coverage (fai
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --cov --cov-report=term
+
+deploy-check: $(BIN)/.installed  ## Rehearse a Heroku deploy here: build, release, web, main flows.
+	$(BIN)/python scripts/deploy_check.py
 
 format: $(BIN)/.installed  ## Fix what ruff can fix.
 	$(BIN)/ruff check --fix .

@@ -11,9 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from django.conf import settings
-
-BASE_DIR = Path(settings.BASE_DIR)
+BASE_DIR = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
@@ -59,12 +57,13 @@ def free_port():
 
 
 @contextlib.contextmanager
-def web_process(**env):
-    """Start the Procfile's web: process on a free port; yield its base URL once it answers."""
+def web_process(command=None, cwd=BASE_DIR, **env):
+    """Start the Procfile's web: process (or `command`) on a free port; yield its base URL
+    once it answers."""
     port = free_port()
     process = subprocess.Popen(
-        ["bash", "-c", procfile("web")],
-        cwd=BASE_DIR,
+        ["bash", "-c", command or procfile("web")],
+        cwd=cwd,
         env=environment(PORT=str(port), **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
