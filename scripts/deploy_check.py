@@ -88,6 +88,11 @@ def drive(base_url):
     )
     check((status, '"status": 1' in body) == (200, True), "it is deleted over JSON")
 
+    step("a restarted database server is survived (CONN_HEALTH_CHECKS)")
+    subprocess.run(["pg_ctlcluster", "15", "main", "restart"], check=True)
+    check(client.request("/healthz")[0] == 200, "/healthz is ok again after the restart")
+    check(client.request("/")[0] == 200, "/ is served, not a 500")
+
     step("admin")
     admin = Client(base_url)
     status, headers, _ = admin.post(
