@@ -1,6 +1,7 @@
 """Test data helpers shared by the test files: one small function per kind of row."""
 
 import os
+import re
 import unittest
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,17 @@ def create_user(username=USERNAME, password=PASSWORD, **extra):
 
 def create_entry(title="A title", text="Some text", author=None, **extra):
     return Entry.objects.create(title=title, text=text, author=author, **extra)
+
+
+def titles(response):
+    """The entry titles a page lists, in order."""
+    return re.findall(r'<h2><a href="/entries/\d+/">([^<]*)</a></h2>', response.content.decode())
+
+
+def next_link(response):
+    """The page's rel="next" link, or None."""
+    match = re.search(r'<a rel="next" href="([^"]*)"', response.content.decode())
+    return match and match.group(1).replace("&amp;", "&")
 
 
 def require(available, what):

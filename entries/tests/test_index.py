@@ -1,13 +1,12 @@
 """GET /: the entries, newest first, twenty a page."""
 
-import re
 from datetime import timedelta
 
 from django.test import TestCase
 from django.utils import timezone
 
 from entries.models import Entry
-from entries.tests.helpers import create_entry, create_user
+from entries.tests.helpers import create_entry, create_user, next_link, titles
 
 
 def create_entries(count):
@@ -17,15 +16,6 @@ def create_entries(count):
         Entry(title=f"Entry {n}", text=f"Text {n}", created_at=start + timedelta(minutes=n))
         for n in range(1, count + 1)
     )
-
-
-def titles(response):
-    return re.findall(r'<h2><a href="/entries/\d+/">([^<]*)</a></h2>', response.content.decode())
-
-
-def next_link(response):
-    match = re.search(r'<a rel="next" href="([^"]*)"', response.content.decode())
-    return match and match.group(1).replace("&amp;", "&")
 
 
 class IndexTests(TestCase):

@@ -1,6 +1,5 @@
 """GET /search/?query=Q: entries whose title or text contains Q, through an index."""
 
-import re
 from datetime import timedelta
 
 from django.db import connection
@@ -8,18 +7,9 @@ from django.test import TestCase
 from django.utils import timezone
 
 from entries.models import Entry
-from entries.tests.helpers import create_entry
+from entries.tests.helpers import create_entry, next_link, titles
 
 PLAIN = "ordinary words about nothing in particular"
-
-
-def titles(response):
-    return re.findall(r'<h2><a href="/entries/\d+/">([^<]*)</a></h2>', response.content.decode())
-
-
-def next_link(response):
-    match = re.search(r'<a rel="next" href="([^"]*)"', response.content.decode())
-    return match and match.group(1).replace("&amp;", "&")
 
 
 class SearchTests(TestCase):
