@@ -1,0 +1,84 @@
+import random
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from entries.caching import blog_changed
+from entries.models import Entry, sanitize_html
+
+# 1% of the entries hold the rare word, most hold the common one: `make bench` searches for both.
+RARE_WORD = "needle"
+COMMON_WORD = "haystack"
+# A list of 75 words reads better as text.
+WORDS = (  # noqa: SIM905
+    "alpha bravo cactus delta ember falcon garden harbor island jasper kettle lantern meadow "
+    "nectar orbit pepper quartz river saddle timber umbra velvet willow yonder zephyr amber "
+    "basket candle dune engine fable glacier hollow ivory jungle kernel lemon marble nickel "
+    "olive pebble quiver raven silver tundra urchin violet walnut yarrow zinc anchor beacon "
+    "copper drift echo fern granite heron indigo jigsaw kiln lagoon mosaic north oak prism "
+    "quill ridge spruce thistle upland vapor wander yeast zenith"
+).split()
+FIRST_DAY = datetime(2020, 1, 1, tzinfo=UTC)
+BATCH_SIZE = 2000
+
+
+def positive_int(value):
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+def sentence(rng, length):
+    words = rng.choices(WORDS, k=length)
+    return " ".join(words).capitalize()
+
+
+class Command(BaseCommand):
+    help = (
+        f"Add N made-up entries (the same ones for the same N): titles of ~40 characters, "
+        f"texts of ~400, exactly 1% holding {RARE_WORD!r} and most {COMMON_WORD!r}."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=positive_int, metavar="N")
+        parser.add_argument("--clear", action="store_true", help="Delete every entry first.")
+        parser.add_argument("--author", help="The username the entries are written by.")
+
+    def handle(self, count, clear, author, **options):
+        if author is not None:
+            try:
+                author = get_user_model().objects.get_by_natural_key(author)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user named {author!r}.") from None
+        rng = random.Random(count)
+        rare = set(rng.sample(range(count), count // 100))
+        # One transaction: an interrupted seed leaves the blog as it was.
+        with transaction.atomic():
+            if clear:
+                Entry.objects.all().delete()
+            for start in range(0, count, BATCH_SIZE):
+                Entry.objects.bulk_create(
+                    self.entry(rng, n, n in rare, author)
+                    for n in range(start, min(start + BATCH_SIZE, count))
+                )
+            blog_changed()  # bulk_create sends no signals.
+        total = Entry.objects.count()
+        self.stdout.write(f"Added {count} entries ({total} in all).")
+
+    def entry(self, rng, n, rare, author):
+        words = rng.choices(WORDS, k=60)
+        if rng.random() < 0.9:
+            words[rng.randrange(len(words))] = COMMON_WORD
+        if rare:
+            words[rng.randrange(len(words))] = RARE_WORD
+        paragraphs = (" ".join(words[:30]), " ".join(words[30:]))
+        return Entry(
+            title=f"{sentence(rng, 5)} {n}",
+            # bulk_create skips Entry.save(), so sanitize here as save() would.
+            text=sanitize_html("".join(f"<p>{p.capitalize()}.</p>" for p in paragraphs)),
+            author=author,
+            created_at=FIRST_DAY + timedelta(minutes=n),
+        )

@@ -1,0 +1,83 @@
+"""`manage.py seed_entries N`: a blog of any size for a demo or `make bench`."""
+
+from io import StringIO
+
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+
+from entries.management.commands.seed_entries import COMMON_WORD, RARE_WORD
+from entries.models import Entry
+from entries.tests.helpers import create_entry, create_user
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_entries", *map(str, args), stdout=out)
+    return out.getvalue()
+
+
+class SeedEntriesTests(TestCase):
+    def test_it_adds_n_entries_of_tutorial_size_and_says_so(self):
+        output = seed(300)
+        self.assertEqual(Entry.objects.count(), 300)
+        self.assertIn("Added 300 entries (300 in all)", output)
+        entry = Entry.objects.first()
+        self.assertLessEqual(30, len(entry.title))
+        self.assertLessEqual(len(entry.title), 50)
+        self.assertLessEqual(300, len(entry.text))
+        self.assertLessEqual(len(entry.text), 500)
+
+    def test_exactly_one_percent_hold_the_rare_word_and_most_the_common_one(self):
+        seed(300)
+        self.assertEqual(Entry.objects.filter(text__contains=RARE_WORD).count(), 3)
+        self.assertGreater(Entry.objects.filter(text__contains=COMMON_WORD).count(), 150)
+        self.assertFalse(Entry.objects.filter(title__contains=RARE_WORD).exists())
+
+    def test_the_search_index_is_kept_in_step(self):
+        seed(300)
+        self.assertEqual(Entry.objects.matching(RARE_WORD).count(), 3)
+        self.assertEqual(
+            Entry.objects.matching(COMMON_WORD).count(),
+            Entry.objects.filter(text__contains=COMMON_WORD).count(),
+        )
+
+    def test_the_same_n_gives_the_same_entries(self):
+        seed(50)
+        first = list(Entry.objects.values_list("title", "text", "created_at"))
+        seed("--clear", 50)
+        self.assertEqual(list(Entry.objects.values_list("title", "text", "created_at")), first)
+
+    def test_they_have_distinct_times_older_than_a_new_post(self):
+        seed(50)
+        stamps = list(Entry.objects.values_list("created_at", flat=True))
+        self.assertEqual(stamps, sorted(set(stamps), reverse=True))
+        later = create_entry("Written after the seed")
+        self.assertEqual(Entry.objects.first(), later)
+
+    def test_clear_empties_the_blog_first(self):
+        create_entry("Old")
+        seed("--clear", 10)
+        self.assertEqual(Entry.objects.count(), 10)
+        self.assertFalse(Entry.objects.filter(title="Old").exists())
+
+    def test_without_clear_it_keeps_what_is_there(self):
+        create_entry("Old")
+        output = seed(10)
+        self.assertEqual(Entry.objects.count(), 11)
+        self.assertIn("Added 10 entries (11 in all)", output)
+
+    def test_author_names_who_wrote_them(self):
+        user = create_user("writer")
+        seed("--author", "writer", 5)
+        self.assertEqual(Entry.objects.filter(author=user).count(), 5)
+
+    def test_an_unknown_author_is_an_error_and_adds_nothing(self):
+        with self.assertRaisesMessage(CommandError, "No user named 'nobody'"):
+            seed("--author", "nobody", 5)
+        self.assertFalse(Entry.objects.exists())
+
+    def test_n_must_be_a_positive_number(self):
+        for bad in ("0", "-3", "many"):
+            with self.subTest(n=bad), self.assertRaises(CommandError):
+                seed(bad)
+        self.assertFalse(Entry.objects.exists())
