@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help run test deploy-check format clean
+.PHONY: help run test deploy-check bench format clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,9 +34,13 @@ test: $(BIN)/.installed  ## Lint, then the whole suite with branch coverage (fai
 deploy-check: $(BIN)/.installed  ## Rehearse a Heroku deploy here: build, release, web, main flows.
 	$(BIN)/python scripts/deploy_check.py
 
+bench: $(BIN)/.installed  ## Load-test the production server at 10 and 100,000 entries (~12 min).
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python scripts/bench/run.py
+
 format: $(BIN)/.installed  ## Fix what ruff can fix.
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:  ## Remove the venv and generated files (keeps flaskr.db).
-	rm -rf $(VENV) staticfiles .coverage .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .coverage .pytest_cache .ruff_cache .bench bench-results.json

@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 
 
 class EntriesConfig(AppConfig):
     name = "entries"
     verbose_name = "Blog entries"
+
+    def ready(self):
+        from entries.caching import blog_changed
+
+        # Pages show entries and their authors' names: a change to either is a new blog.
+        for model in ["entries.Entry", settings.AUTH_USER_MODEL]:
+            post_save.connect(blog_changed, sender=model, dispatch_uid=f"blog_changed:{model}")
+            post_delete.connect(blog_changed, sender=model, dispatch_uid=f"blog_deleted:{model}")

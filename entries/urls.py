@@ -1,6 +1,7 @@
 from django.urls import path
 
 from entries import views
+from entries.caching import cached_for_readers
 from entries.feeds import LatestEntriesFeed
 
 app_name = "entries"
@@ -12,6 +13,6 @@ urlpatterns = [
     path("login", views.LoginView.as_view(), name="login"),
     path("logout", views.logout, name="logout"),
     path("search/", views.search, name="search"),
-    path("feed/", LatestEntriesFeed(), name="feed"),
+    path("feed/", cached_for_readers(LatestEntriesFeed()), name="feed"),
     path("healthz", views.healthz, name="healthz"),
 ]

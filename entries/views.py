@@ -12,12 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from entries.caching import cached_for_readers
 from entries.forms import EntryForm, LoginForm, SearchForm
 from entries.models import Entry
 
 PAGE_SIZE = 20
 SHORTEST_INDEXED_QUERY = 3
 CURSOR_FORMAT = "%Y%m%dT%H%M%S%f"
+
+
+def page_cursor(entry):
+    """The `before` value of the page that starts after `entry`."""
+    return f"{entry.created_at.astimezone(UTC):{CURSOR_FORMAT}}-{entry.pk}"
 
 
 def paginate(request, entries):
@@ -40,9 +46,8 @@ def paginate(request, entries):
     page = list(entries.select_related("author").order_by("-created_at", "-id")[: PAGE_SIZE + 1])
     next_url = None
     if len(page) > PAGE_SIZE:
-        last = page[PAGE_SIZE - 1]
         query = request.GET.copy()
-        query["before"] = f"{last.created_at.astimezone(UTC):{CURSOR_FORMAT}}-{last.pk}"
+        query["before"] = page_cursor(page[PAGE_SIZE - 1])
         next_url = f"?{query.urlencode()}"
     return {"entries": page[:PAGE_SIZE], "next_url": next_url}
 
@@ -52,6 +57,7 @@ def please_log_in(request):
 
 
 @require_GET
+@cached_for_readers
 def index(request):
     context = paginate(request, Entry.objects.all())
     context["form"] = EntryForm()
@@ -59,6 +65,7 @@ def index(request):
 
 
 @require_GET
+@cached_for_readers
 def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -74,6 +81,7 @@ def search(request):
 
 
 @require_GET
+@cached_for_readers
 def detail(request, pk):
     entry = get_object_or_404(Entry.objects.select_related("author"), pk=pk)
     return render(request, "entries/detail.html", {"entry": entry})

@@ -61,6 +61,8 @@ def web_process(command=None, cwd=BASE_DIR, **env):
     """Start the Procfile's web: process (or `command`) on a free port; yield its base URL
     once it answers."""
     port = free_port()
+    # Loopback only, whatever gunicorn.conf.py binds to for Heroku (0.0.0.0).
+    env["GUNICORN_CMD_ARGS"] = f"--bind=127.0.0.1:{port} {env.get('GUNICORN_CMD_ARGS', '')}"
     process = subprocess.Popen(
         ["bash", "-c", command or procfile("web")],
         cwd=cwd,

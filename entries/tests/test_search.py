@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
-from entries.models import Entry
+from entries.models import COMMON_MATCHES, Entry
 from entries.tests.helpers import create_entry, next_link, titles
 
 PLAIN = "ordinary words about nothing in particular"
@@ -105,6 +105,36 @@ class SearchTests(TestCase):
         self.assertEqual(titles(self.search("okapi")), ["Okapi"])
         entry.delete()
         self.assertEqual(titles(self.search("okapi")), [])
+
+
+class CommonWordTests(TestCase):
+    """A word in thousands of entries (SQLite finds those by walking the newest-first index)
+    gives the same answers as a rare one: any case, any script, newest first, paginated."""
+
+    @classmethod
+    def setUpTestData(cls):
+        start = timezone.now() - timedelta(days=10)
+        Entry.objects.bulk_create(
+            Entry(title=f"Über {n}", text="a straße", created_at=start + timedelta(minutes=n))
+            for n in range(COMMON_MATCHES + 30)
+        )
+        create_entry("Newest, other words", "nothing here")
+
+    def test_a_common_word_is_found_in_any_case_newest_first(self):
+        response = self.client.get("/search/", {"query": "ÜBER"})
+        expected = [f"Über {n}" for n in range(COMMON_MATCHES + 29, COMMON_MATCHES + 9, -1)]
+        self.assertEqual(titles(response), expected)
+        second = self.client.get("/search/" + next_link(response))
+        self.assertEqual(titles(second)[0], f"Über {COMMON_MATCHES + 9}")
+
+    def test_a_common_word_in_the_text_is_found_too(self):
+        self.assertEqual(len(titles(self.client.get("/search/", {"query": "STRAẞE"}))), 20)
+
+    def test_sqlite_checks_the_newest_entries_instead_of_sorting_every_match(self):
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite only")
+        self.assertNotIn("entries_entry_fts", str(Entry.objects.matching("über").query))
+        self.assertIn("entries_entry_fts", str(Entry.objects.matching("nothing").query))
 
 
 class SearchIndexTests(TestCase):

@@ -1,0 +1,180 @@
+"""Anonymous readers get pages from the shared cache, and never a stale or someone else's page."""
+
+from io import StringIO
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory, TestCase
+from django.test.utils import CaptureQueriesContext
+
+from entries.caching import VERSION_KEY, cached_for_readers
+from entries.models import Entry
+from entries.tests.helpers import PASSWORD, USERNAME, create_entry, create_user, titles
+
+READER_PAGES = ["/", "/search/?query=entry", "/feed/"]
+
+
+class PageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = create_user()
+        cls.entry = create_entry("First entry", "Some text", author=cls.user)
+
+    def writer(self):
+        """A second browser, logged in."""
+        writer = self.client_class()
+        writer.post("/login", {"username": USERNAME, "password": PASSWORD})
+        return writer
+
+    def test_a_page_read_again_costs_one_cache_lookup_and_no_entries_query(self):
+        for url in [*READER_PAGES, f"/entries/{self.entry.pk}/"]:
+            with self.subTest(url=url):
+                first = self.client.get(url)
+                with CaptureQueriesContext(connection) as queries:
+                    again = self.client.get(url)
+                self.assertEqual(len(queries), 1)
+                self.assertIn("flaskr_cache", queries[0]["sql"])
+                self.assertEqual(again.status_code, 200)
+                self.assertEqual(again.content, first.content)
+                self.assertEqual(again["Content-Type"], first["Content-Type"])
+
+    def test_cached_pages_keep_the_security_headers_and_vary_on_cookie(self):
+        self.client.get("/")
+        again = self.client.get("/")
+        self.assertIn("default-src 'self'", again["Content-Security-Policy"])
+        self.assertEqual(again["X-Frame-Options"], "DENY")
+        self.assertIn("Cookie", again["Vary"])
+        self.assertNotIn("Set-Cookie", str(again.cookies))
+
+    def test_a_post_shows_on_the_very_next_read(self):
+        for url in READER_PAGES:
+            self.client.get(url)
+        self.writer().post("/add", {"title": "Fresh entry", "text": "New text"})
+        self.assertEqual(titles(self.client.get("/")), ["Fresh entry", "First entry"])
+        self.assertEqual(
+            titles(self.client.get("/search/?query=entry")), ["Fresh entry", "First entry"]
+        )
+        self.assertContains(self.client.get("/feed/"), "Fresh entry")
+
+    def test_a_delete_shows_on_the_very_next_read(self):
+        url = f"/entries/{self.entry.pk}/"
+        self.client.get("/")
+        self.client.get(url)
+        self.writer().post(f"/delete/{self.entry.pk}", headers={"accept": "application/json"})
+        self.assertContains(self.client.get("/"), "No entries yet. Add some!")
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_an_edit_in_the_admin_shows_on_the_very_next_read(self):
+        self.user.is_staff = self.user.is_superuser = True
+        self.user.save()
+        self.client.get("/")
+        self.writer().post(
+            f"/admin/entries/entry/{self.entry.pk}/change/",
+            {
+                "title": "Edited entry",
+                "text": "Some text",
+                "author": self.user.pk,
+                "created_at_0": "2026-01-01",
+                "created_at_1": "12:00:00",
+            },
+        )
+        self.assertEqual(titles(self.client.get("/")), ["Edited entry"])
+
+    def test_a_renamed_author_shows_on_the_very_next_read(self):
+        self.client.get("/")
+        self.user.username = "renamed"
+        self.user.save()
+        self.assertContains(self.client.get("/"), "by renamed")
+
+    def test_a_deleted_author_shows_on_the_very_next_read(self):
+        self.client.get("/")
+        self.user.delete()
+        self.assertContains(self.client.get("/"), "by a former user")
+
+    def test_seeded_entries_show_on_the_very_next_read(self):
+        self.client.get("/")
+        call_command("seed_entries", "3", stdout=StringIO())
+        self.assertEqual(len(titles(self.client.get("/"))), 4)
+
+    def test_a_change_inside_a_transaction_shows_on_reads_in_it_and_after_it(self):
+        self.client.get("/")
+        with transaction.atomic():
+            create_entry("Inside a transaction")
+            self.assertIn("Inside a transaction", titles(self.client.get("/")))
+        self.assertIn("Inside a transaction", titles(self.client.get("/")))
+
+    def test_a_commit_gives_the_blog_a_version_newer_than_any_page_read_before_it(self):
+        """Another worker may render the old data under the version set inside the
+        transaction, before the commit; the version set after the commit outdates its page."""
+        with self.captureOnCommitCallbacks(execute=True), transaction.atomic():
+            create_entry("Committed later")
+            inside = cache.get(VERSION_KEY)
+        self.assertIsNotNone(inside)
+        self.assertNotEqual(cache.get(VERSION_KEY), inside)
+
+    def test_an_empty_or_evicted_cache_serves_the_current_page(self):
+        self.client.get("/")
+        cache.clear()
+        create_entry("After the clear")
+        self.client.get("/")
+        self.assertEqual(titles(self.client.get("/")), ["After the clear", "First entry"])
+
+    def test_a_logged_in_page_is_never_served_to_a_reader_nor_the_other_way(self):
+        writer = self.writer()
+        self.assertContains(writer.get("/"), 'name="title"')
+        self.assertNotContains(self.client.get("/"), 'name="title"')
+        self.assertContains(writer.get("/"), 'name="title"')
+        self.assertNotContains(self.client.get("/"), "csrfmiddlewaretoken")
+
+    def test_a_reader_with_a_flash_sees_it_even_on_a_cached_page(self):
+        self.client.get("/")
+        writer = self.writer()
+        response = writer.post("/logout", follow=True)
+        self.assertContains(response, "You were logged out")
+        self.assertNotContains(self.client.get("/"), "You were logged out")
+
+    def test_other_hosts_and_schemes_get_their_own_feed(self):
+        plain = self.client.get("/feed/")
+        secure = self.client.get("/feed/", headers={"x-forwarded-proto": "https"})
+        self.assertContains(plain, "http://testserver/entries/")
+        self.assertContains(secure, "https://testserver:80/entries/")
+
+    def test_error_pages_are_not_stored(self):
+        self.assertEqual(self.client.get("/entries/999/").status_code, 404)
+        missing = Entry.objects.create(pk=999, title="Now here", text="Text")
+        self.assertContains(self.client.get(f"/entries/{missing.pk}/"), "Now here")
+
+
+class CachedForReadersTests(TestCase):
+    """The decorator itself, on views the blog does not have."""
+
+    def test_a_page_that_sets_a_csrf_token_is_not_stored(self):
+        def view(request):
+            return HttpResponse(get_token(request))
+
+        calls = []
+        cached = cached_for_readers(lambda request: calls.append(1) or view(request))
+        first = cached(RequestFactory().get("/form"))
+        second = cached(RequestFactory().get("/form"))
+        self.assertEqual(len(calls), 2)
+        self.assertNotEqual(first.content, second.content)
+
+    def test_only_gets_are_served_from_the_cache(self):
+        calls = []
+        cached = cached_for_readers(lambda request: calls.append(1) or HttpResponse("page"))
+        cached(RequestFactory().get("/page"))
+        cached(RequestFactory().head("/page"))
+        cached(RequestFactory().get("/page"))
+        self.assertEqual(len(calls), 2)
+
+    def test_a_request_with_a_session_cookie_is_never_served_from_the_cache(self):
+        calls = []
+        cached = cached_for_readers(lambda request: calls.append(1) or HttpResponse("page"))
+        cached(RequestFactory().get("/page"))
+        request = RequestFactory().get("/page")
+        request.COOKIES["sessionid"] = "anything"
+        cached(request)
+        self.assertEqual(len(calls), 2)

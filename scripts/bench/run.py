@@ -1,0 +1,312 @@
+"""`make bench`: what the production server serves at N entries, against what this machine
+can serve at all.
+
+For each N (BENCH_N, default "10,100000"): a fresh SQLite database (or the PostgreSQL
+database BENCH_DATABASE_URL names, which it empties), seeded by `manage.py seed_entries`;
+the Procfile's web: process with production settings on loopback; and, in the same run,
+the ceiling: the same gunicorn command and config serving a constant 2 KB page
+(scripts/bench/ceiling.py). wrk drives each target after a warm-up, targets interleaved,
+BENCH_ROUNDS rounds; the table gives each target's median req/s and its ratio to the
+ceiling's median in that N's rounds. The figures go to bench-results.json; the exit
+status says whether every bar of the README's "Performance" section held.
+
+Knobs: BENCH_N, BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_WARMUP (3 s),
+BENCH_CONNECTIONS (16), BENCH_THREADS (2), WEB_CONCURRENCY (2 gunicorn workers).
+"""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+from entries.tests.servers import PRODUCTION_ENV, Client, procfile, web_process  # noqa: E402
+
+WORK_DIR = REPO / ".bench"
+RESULTS = REPO / "bench-results.json"
+LUA = Path(__file__).with_name("wrk.lua")
+
+SIZES = [int(n) for n in os.environ.get("BENCH_N", "10,100000").split(",")]
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+WORKERS = os.environ.get("WEB_CONCURRENCY", "2")
+POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL")
+
+SERVER_ENV = {**PRODUCTION_ENV, "DJANGO_SECURE_SSL_REDIRECT": "0", "WEB_CONCURRENCY": WORKERS}
+USERNAME = PRODUCTION_ENV["DJANGO_SUPERUSER_USERNAME"]
+PASSWORD = PRODUCTION_ENV["DJANGO_SUPERUSER_PASSWORD"]
+POST_TEXT = "<p>" + "A benchmark post, written over and over by wrk. " * 8 + "</p>"
+MB = 1024 * 1024
+CEILING, FIRST, DEEP = "ceiling (2 KB constant page)", "/", "/ deep page (N/2)"
+RARE, COMMON = "search rare word (1%)", "search common word (90%)"
+POST = "POST /add (logged in)"
+
+# What the database holds once seeded: the words to search for, a deep page, an entry.
+FACTS = """
+import json
+from entries.management.commands.seed_entries import COMMON_WORD, RARE_WORD
+from entries.models import Entry
+from entries.views import page_cursor
+middle = Entry.objects.all()[Entry.objects.count() // 2]
+print(json.dumps({"rare": RARE_WORD, "common": COMMON_WORD,
+                  "cursor": page_cursor(middle), "pk": middle.pk}))
+"""
+POSTS = """
+from entries.models import Entry
+posts = Entry.objects.filter(title__startswith="Bench post ")
+print(posts.count(), posts.values("title").distinct().count())
+"""
+
+
+def manage(*args, database_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env={**env, **SERVER_ENV, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {args[0]} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def fresh_database(n):
+    if POSTGRES_URL:
+        manage("migrate", "--noinput", database_url=POSTGRES_URL)
+        manage("flush", "--noinput", database_url=POSTGRES_URL)
+        url = POSTGRES_URL
+    else:
+        for leftover in WORK_DIR.glob(f"n{n}.db*"):
+            leftover.unlink()
+        url = f"sqlite:///{WORK_DIR / f'n{n}.db'}"
+        manage("migrate", "--noinput", database_url=url)
+    manage("createsuperuser", "--noinput", database_url=url)
+    print(manage("seed_entries", str(n), "--author", USERNAME, database_url=url).strip())
+    return url
+
+
+def wrk(url, seconds, **env):
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s"]
+    result = subprocess.run(
+        [*command, "-s", str(LUA), url],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH "))
+    figures = json.loads(line.removeprefix("BENCH "))
+    figures["rps"] = figures["requests"] / figures["duration_us"] * 1_000_000
+    figures["errors"] = figures["status_errors"] + figures["socket_errors"]
+    return figures
+
+
+def check_page(client, path, status, marker):
+    """One request before the load: the target answers what it should, or the bench stops."""
+    got, _, body = client.request(path)
+    if got != status or marker not in body:
+        sys.exit(f"{path} answered {got} without {marker!r}; not measuring it:\n{body[:500]}")
+
+
+def log_in(base_url):
+    """A logged-in session for POST /add: its cookies and the form's CSRF token."""
+    client = Client(base_url, https=False)
+    status, _, _ = client.post("/login", {"username": USERNAME, "password": PASSWORD})
+    if status != 302:
+        sys.exit(f"could not log in as {USERNAME} (status {status})")
+    token = client.csrf_token("/")
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    body = urllib.parse.urlencode({"text": POST_TEXT, "csrfmiddlewaretoken": token})
+    return {"BENCH_POST_BODY": body, "BENCH_COOKIE": cookie, "BENCH_ORIGIN": base_url}
+
+
+def worker_memory(pid_file):
+    """Resident memory (MB) of each gunicorn worker: the master's children."""
+    master = pid_file.read_text().strip()
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        kilobytes = next(line.split()[1] for line in status.splitlines() if line[:6] == "VmRSS:")
+        sizes.append(int(kilobytes) * 1024 / MB)
+    return sizes
+
+
+def measure(n, ceiling_url):
+    database_url = fresh_database(n)
+    facts = json.loads(manage("shell", "-c", FACTS, database_url=database_url).splitlines()[-1])
+    pid_file = WORK_DIR / f"n{n}.pid"
+    env = {**SERVER_ENV, "DATABASE_URL": database_url, "GUNICORN_CMD_ARGS": f"--pid={pid_file}"}
+    with web_process(**env) as base_url:
+        client = Client(base_url, https=False)
+        entry, results = '<li class="entry"', '<ul class="entries">'
+        # name: (path, expected status, what the answer must hold)
+        targets = {
+            FIRST: ("/", 200, entry),
+            DEEP: (f"/?before={facts['cursor']}", 200, entry),
+            RARE: (f"/search/?query={facts['rare']}", 200, results),
+            COMMON: (f"/search/?query={facts['common']}", 200, results),
+            "/entries/ID/": (f"/entries/{facts['pk']}/", 200, entry),
+            "/feed/": ("/feed/", 200, "<entry>"),
+            "/healthz": ("/healthz", 200, "ok"),
+        }
+        for path, status, marker in targets.values():
+            check_page(client, path, status, marker)
+        urls = {CEILING: (ceiling_url, {})}
+        urls.update({name: (base_url + path, {}) for name, (path, *_) in targets.items()})
+        urls[POST] = (base_url + "/add", log_in(base_url))
+
+        warmups = {
+            name: wrk(url, WARMUP, BENCH_RUN="w", **extra) for name, (url, extra) in urls.items()
+        }
+        runs = {name: [] for name in urls}
+        for round_number in range(1, ROUNDS + 1):
+            for name, (url, extra) in urls.items():
+                figures = wrk(url, DURATION, BENCH_RUN=str(round_number), **extra)
+                runs[name].append(figures)
+                print(f"  N={n} round {round_number}: {name:<28} {figures['rps']:8.0f} req/s")
+        memory = worker_memory(pid_file)
+    counts = manage("shell", "-c", POSTS, database_url=database_url).splitlines()[-1]
+    stored, distinct = map(int, counts.split())
+    return summarize(n, runs, warmups[POST], memory, stored, distinct)
+
+
+def summarize(n, runs, post_warmup, memory, stored, distinct):
+    ceiling = statistics.median(run["rps"] for run in runs[CEILING])
+    rows = []
+    for name, rounds in runs.items():
+        rps = statistics.median(run["rps"] for run in rounds)
+        rows.append(
+            {
+                "n": n,
+                "target": name,
+                "rps": rps,
+                "ratio": rps / ceiling,
+                "p50_ms": statistics.median(run["p50_us"] for run in rounds) / 1000,
+                "p99_ms": statistics.median(run["p99_us"] for run in rounds) / 1000,
+                "errors": sum(run["errors"] for run in rounds),
+                "rounds": [round(run["rps"], 1) for run in rounds],
+            }
+        )
+    posts = [post_warmup, *runs[POST]]
+    return {
+        "n": n,
+        "rows": rows,
+        "worker_rss_mb": memory,
+        "posts": {
+            "acknowledged": sum(run["requests"] - run["status_errors"] for run in posts),
+            "sent": sum(run["posts_sent"] for run in posts),
+            "stored_in_all": stored,
+            "stored_distinct": distinct,
+        },
+    }
+
+
+def bars(sections):
+    """The README's bars, as (what, holds) pairs, at the smallest and largest N."""
+    small, large = sections[0], sections[-1]
+
+    def ratio(section, target):
+        return next(row["ratio"] for row in section["rows"] if row["target"] == target)
+
+    checks = []
+    for section in sections:
+        n = section["n"]
+        checks.append((f"/ at N={n} >= 0.15 of the ceiling", ratio(section, FIRST) >= 0.15))
+        checks.append(
+            (
+                f"deep page at N={n} >= 0.9 x first page",
+                ratio(section, DEEP) >= 0.9 * ratio(section, FIRST),
+            )
+        )
+        errors = sum(r["errors"] for r in section["rows"])
+        checks.append((f"no errors at N={n} ({errors})", errors == 0))
+        rss = max(section["worker_rss_mb"])
+        checks.append((f"worker memory at N={n} <= 120 MB ({rss:.0f} MB)", rss <= 120))
+        posts = section["posts"]
+        checks.append(
+            (
+                f"every acknowledged post at N={n} stored once ({posts})",
+                posts["stored_in_all"] == posts["stored_distinct"]
+                and posts["acknowledged"] <= posts["stored_in_all"],
+            )
+        )
+    checks.append(
+        (
+            f"/ at N={large['n']} >= 0.9 x / at N={small['n']}",
+            ratio(large, FIRST) >= 0.9 * ratio(small, FIRST),
+        )
+    )
+    checks.append(
+        (
+            f"rare-word search at N={large['n']} >= 0.5 x /",
+            ratio(large, RARE) >= 0.5 * ratio(large, FIRST),
+        )
+    )
+    checks.append(
+        (
+            f"POST /add at N={large['n']} >= 0.3 x /",
+            ratio(large, POST) >= 0.3 * ratio(large, FIRST),
+        )
+    )
+    return checks
+
+
+def main():
+    WORK_DIR.mkdir(exist_ok=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, check=True
+    )
+    ceiling_command = procfile("web").replace("flaskr_site.wsgi", "scripts.bench.ceiling")
+    assert ceiling_command != procfile("web"), "the Procfile's web: line names flaskr_site.wsgi"
+    with web_process(ceiling_command, **SERVER_ENV) as ceiling_url:
+        sections = [measure(n, ceiling_url + "/") for n in SIZES]
+
+    title = (
+        f"{WORKERS} gunicorn workers, wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}s, "
+        f"median of {ROUNDS} rounds, {os.cpu_count()} CPUs"
+    )
+    print(f"\n{title}\n")
+    header = ("N", "target", "req/s", "p50 ms", "p99 ms", "errors", "ratio")
+    print("{:>9}  {:<28} {:>8} {:>7} {:>7} {:>6} {:>6}".format(*header))
+    for section in sections:
+        for row in section["rows"]:
+            print(
+                f"{row['n']:>9}  {row['target']:<28} {row['rps']:>8.0f} {row['p50_ms']:>7.2f} "
+                f"{row['p99_ms']:>7.2f} {row['errors']:>6} {row['ratio']:>6.3f}"
+            )
+        rss = ", ".join(f"{mb:.0f}" for mb in section["worker_rss_mb"])
+        print(f"{section['n']:>9}  worker RSS after the run: {rss} MB")
+    checks = bars(sections)
+    print()
+    for what, holds in checks:
+        print(f"{'PASS' if holds else 'FAIL'}  {what}")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "setup": title,
+                "machine": platform.platform(),
+                "database": "postgresql" if POSTGRES_URL else "sqlite",
+                "sections": sections,
+                "bars": [{"bar": what, "holds": holds} for what, holds in checks],
+            },
+            indent=2,
+        )
+    )
+    print(f"\nFigures written to {RESULTS.name}.")
+    return 0 if all(holds for _, holds in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
