@@ -91,7 +91,9 @@ def fresh_database(n):
         url = f"sqlite:///{WORK_DIR / f'n{n}.db'}"
         manage("migrate", "--noinput", database_url=url)
     manage("createsuperuser", "--noinput", database_url=url)
-    print(manage("seed_entries", str(n), "--author", USERNAME, database_url=url).strip())
+    print(
+        manage("seed_entries", str(n), "--author", USERNAME, database_url=url).strip(), flush=True
+    )
     return url
 
 
@@ -175,7 +177,10 @@ def measure(n, ceiling_url):
             for name, (url, extra) in urls.items():
                 figures = wrk(url, DURATION, BENCH_RUN=str(round_number), **extra)
                 runs[name].append(figures)
-                print(f"  N={n} round {round_number}: {name:<28} {figures['rps']:8.0f} req/s")
+                print(
+                    f"  N={n} round {round_number}: {name:<28} {figures['rps']:8.0f} req/s",
+                    flush=True,
+                )
         memory = worker_memory(pid_file)
     counts = manage("shell", "-c", POSTS, database_url=database_url).splitlines()[-1]
     stored, distinct = map(int, counts.split())
@@ -264,6 +269,7 @@ def bars(sections):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)  # Progress shows as it happens, even in a pipe.
     WORK_DIR.mkdir(exist_ok=True)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, check=True
