@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help run test deploy-check bench format clean
+.PHONY: help run test deploy-check bench mutate format clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,9 +38,14 @@ bench: $(BIN)/.installed  ## Load-test the production server at 10 and 100,000 e
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python scripts/bench/run.py
 
+mutate: $(BIN)/.installed  ## Mutation testing (mutmut): survivors and the score, 90% or fail.
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $$(nproc)
+	$(BIN)/python scripts/mutation_score.py
+
 format: $(BIN)/.installed  ## Fix what ruff can fix.
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:  ## Remove the venv and generated files (keeps flaskr.db).
-	rm -rf $(VENV) staticfiles .coverage .pytest_cache .ruff_cache .bench bench-results.json
+	rm -rf $(VENV) staticfiles .coverage .pytest_cache .ruff_cache .bench bench-results.json mutants
