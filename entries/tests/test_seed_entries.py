@@ -38,7 +38,7 @@ class SeedEntriesTests(TestCase):
         self.assertEqual(Entry.objects.matching(RARE_WORD).count(), 3)
         self.assertEqual(
             Entry.objects.matching(COMMON_WORD).count(),
-            Entry.objects.filter(text__contains=COMMON_WORD).count(),
+            Entry.objects.filter(text__icontains=COMMON_WORD).count(),
         )
 
     def test_the_same_n_gives_the_same_entries(self):
