@@ -25,7 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
-from entries.tests.servers import PRODUCTION_ENV, Client, procfile, web_process  # noqa: E402
+from entries.tests.servers import PRODUCTION_ENV, Client, environment, procfile, web_process  # noqa: E402
 
 WORK_DIR = REPO / ".bench"
 RESULTS = REPO / "bench-results.json"
@@ -67,11 +67,10 @@ print(posts.count(), posts.values("title").distinct().count())
 
 
 def manage(*args, database_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
-        env={**env, **SERVER_ENV, "DATABASE_URL": database_url},
+        env=environment(**SERVER_ENV, DATABASE_URL=database_url),
         capture_output=True,
         text=True,
     )
