@@ -1,4 +1,5 @@
 import random
+from argparse import ArgumentTypeError
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -25,10 +26,9 @@ BATCH_SIZE = 2000
 
 
 def positive_int(value):
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
+    if not value.isdigit() or int(value) < 1:
+        raise ArgumentTypeError(f"must be a whole number of 1 or more, not {value!r}")
+    return int(value)
 
 
 def sentence(rng, length):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("count", type=positive_int, metavar="N")
+        parser.add_argument("count", type=positive_int, metavar="N", help="How many to add.")
         parser.add_argument("--clear", action="store_true", help="Delete every entry first.")
         parser.add_argument("--author", help="The username the entries are written by.")
 
