@@ -11,6 +11,7 @@ class EntriesConfig(AppConfig):
         from entries.caching import blog_changed
 
         # Pages show entries and their authors' names: a change to either is a new blog.
+        # (Connecting the same function to the same model again is a no-op.)
         for model in ["entries.Entry", settings.AUTH_USER_MODEL]:
-            post_save.connect(blog_changed, sender=model, dispatch_uid=f"blog_changed:{model}")
-            post_delete.connect(blog_changed, sender=model, dispatch_uid=f"blog_deleted:{model}")
+            post_save.connect(blog_changed, sender=model)
+            post_delete.connect(blog_changed, sender=model)

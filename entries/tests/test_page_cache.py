@@ -1,16 +1,23 @@
 """Anonymous readers get pages from the shared cache, and never a stale or someone else's page."""
 
+from datetime import timedelta
 from io import StringIO
+from unittest import mock
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from entries.caching import VERSION_KEY, cached_for_readers
+from entries.caching import VERSION_KEY, blog_changed, cached_for_readers, new_version
 from entries.models import Entry
 from entries.tests.helpers import PASSWORD, USERNAME, create_entry, create_user, titles
 
@@ -178,3 +185,44 @@ class CachedForReadersTests(TestCase):
         request.COOKIES["sessionid"] = "anything"
         cached(request)
         self.assertEqual(len(calls), 2)
+
+
+class BlogVersionTests(TestCase):
+    """What gives the blog a new version (so every cached page is read afresh), and what not."""
+
+    def setUp(self):
+        # Unwire the receivers, then wire them as the app does at startup, twice over.
+        for signal in [post_save, post_delete]:
+            for model in [Entry, get_user_model()]:
+                signal.disconnect(blog_changed, sender=model)
+        config = apps.get_app_config("entries")
+        self.addCleanup(config.ready)
+        config.ready()
+        config.ready()
+
+    def assertChangesTheBlog(self, change, changes=True):
+        before = new_version()
+        with self.captureOnCommitCallbacks() as callbacks:
+            change()
+        self.assertEqual(len(callbacks), 1 if changes else 0)
+        self.assertEqual(cache.get(VERSION_KEY) != before, changes)
+
+    def test_saving_or_deleting_an_entry_or_a_user_changes_the_blog_once(self):
+        user = get_user_model()(username="someone")
+        entry = Entry(title="Title", text="Text")
+        for change in [user.save, entry.save, entry.delete, user.delete]:
+            with self.subTest(change=change.__qualname__):
+                self.assertChangesTheBlog(change)
+
+    def test_saving_or_deleting_anything_else_does_not(self):
+        group = Group(name="editors")
+        for change in [group.save, group.delete]:
+            with self.subTest(change=change.__qualname__):
+                self.assertChangesTheBlog(change, changes=False)
+
+    def test_the_version_never_expires_on_its_own(self):
+        """Else every page would be rendered afresh every few minutes."""
+        version = new_version()
+        a_year_later = timezone.now() + timedelta(days=365)
+        with mock.patch("django.utils.timezone.now", return_value=a_year_later):
+            self.assertEqual(cache.get(VERSION_KEY), version)
