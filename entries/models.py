@@ -90,10 +90,10 @@ class Entry(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, **kwargs):
         # Sanitized here, not in a form, so that the admin and the shell store safe text too.
         self.text = sanitize_html(self.text)
-        super().save(*args, **kwargs)
+        super().save(**kwargs)
 
     def get_absolute_url(self):
         return reverse("entries:detail", args=[self.pk])

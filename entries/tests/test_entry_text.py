@@ -5,6 +5,8 @@ from django.test import TestCase
 from entries.models import Entry, sanitize_html
 from entries.tests.helpers import create_entry, create_user
 
+SAFE_REL = 'rel="noopener noreferrer nofollow"'
+
 
 class SanitizeTests(TestCase):
     def test_formatting_lists_links_code_and_quotes_survive(self):
@@ -24,6 +26,19 @@ class SanitizeTests(TestCase):
             sanitize_html('<a href="https://example.com/">x</a>'),
             '<a href="https://example.com/" rel="noopener noreferrer nofollow">x</a>',
         )
+
+    def test_other_attributes_and_url_schemes_are_dropped(self):
+        """Only the listed ones are kept, not whatever nh3 would allow by default."""
+        cases = {
+            '<a href="ftp://example.com/f" hreflang="en">x</a>': f"<a {SAFE_REL}>x</a>",
+            '<a href="tel:+15550100">x</a>': f"<a {SAFE_REL}>x</a>",
+            '<ol start="3" type="i"><li>x</li></ol>': "<ol><li>x</li></ol>",
+            '<del cite="https://example.com/" datetime="2020-01-01">x</del>': "<del>x</del>",
+            '<a href="mailto:a@x.example">x</a>': f'<a href="mailto:a@x.example" {SAFE_REL}>x</a>',
+        }
+        for dirty, clean in cases.items():
+            with self.subTest(dirty=dirty):
+                self.assertEqual(sanitize_html(dirty), clean)
 
     def test_dangerous_html_never_survives(self):
         cases = {
@@ -47,6 +62,13 @@ class SanitizeTests(TestCase):
         entry = create_entry(text="<script>alert(1)</script><strong>kept</strong>")
         entry.refresh_from_db()
         self.assertEqual(entry.text, "<strong>kept</strong>")
+
+    def test_saving_some_fields_writes_only_those(self):
+        entry = create_entry("Title", "Text")
+        entry.title, entry.text = "New title", "Unsaved text"
+        entry.save(update_fields=["title"])
+        entry.refresh_from_db()
+        self.assertEqual((entry.title, entry.text), ("New title", "Text"))
 
 
 class EntryTextOnPagesTests(TestCase):
