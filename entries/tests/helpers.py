@@ -32,6 +32,15 @@ def next_link(response):
     return match and match.group(1).replace("&amp;", "&")
 
 
+def page_queries(queries):
+    """The SELECTs a request made (from a CaptureQueriesContext), other than the page cache's."""
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT") and "flaskr_cache" not in query["sql"]
+    ]
+
+
 def require(available, what):
     """Skip a test whose tool is missing here; under CI (CI=true) a missing tool is a failure."""
     if available:

@@ -49,6 +49,12 @@ class AddEntryTests(TestCase):
         self.assertContains(response, "please log in", status_code=401)
         self.assertEqual(Entry.objects.count(), 0)
 
+    def test_logged_out_in_another_tab_the_refusal_still_shows_the_flash(self):
+        self.client.post("/logout")  # its "You were logged out" waits for the next page
+        response = self.post()
+        self.assertContains(response, "You were logged out", status_code=401)
+        self.assertContains(response, "please log in", status_code=401)
+
     def test_a_get_is_not_allowed(self):
         response = self.client.get("/add")
         self.assertEqual(response.status_code, 405)

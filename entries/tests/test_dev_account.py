@@ -15,18 +15,28 @@ class DevAccountTests(TestCase):
         user = get_user_model().objects.get(username="admin")
         self.assertTrue(user.check_password("admin"))
         self.assertTrue(user.is_superuser and user.is_staff)
-        self.assertIn("admin / admin", out.getvalue())
+        self.assertEqual(
+            out.getvalue(),
+            "Development account created: log in as admin / admin "
+            "(debug only, never made with debug off).\n",
+        )
 
     @override_settings(DEBUG=True)
     def test_running_it_twice_keeps_one_account_with_the_known_password(self):
         user = get_user_model().objects.create_user("admin", password="changed")
-        call_command("dev_account", stdout=StringIO())
-        call_command("dev_account", stdout=StringIO())
+        for _ in range(2):
+            out = StringIO()
+            call_command("dev_account", stdout=out)
+            self.assertIn("Development account ready: log in as admin / admin", out.getvalue())
         self.assertEqual(get_user_model().objects.filter(username="admin").count(), 1)
         user.refresh_from_db()
         self.assertTrue(user.check_password("admin"))
 
     def test_with_debug_off_it_refuses_and_makes_nothing(self):
-        with self.assertRaisesMessage(CommandError, "debug is off"):
+        message = (
+            "Refusing to make an account with a known password: debug is off. "
+            "Use `python manage.py createsuperuser` for a real account."
+        )
+        with self.assertRaisesMessage(CommandError, message):
             call_command("dev_account", stdout=StringIO())
         self.assertFalse(get_user_model().objects.exists())

@@ -3,11 +3,13 @@
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from entries.models import Entry
-from entries.tests.helpers import create_entry, create_user
+from entries.tests.helpers import create_entry, create_user, page_queries
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -53,3 +55,10 @@ class FeedTests(TestCase):
             self.client.get("/"),
             '<link rel="alternate" type="application/atom+xml" title="Flaskr" href="/feed/">',
         )
+
+    def test_the_authors_come_in_the_same_query_as_the_entries(self):
+        for name in ["alice", "bob", "carol"]:
+            create_entry(f"By {name}", author=create_user(name, "pw"))
+        with CaptureQueriesContext(connection) as queries:
+            self.feed()
+        self.assertEqual(len(page_queries(queries)), 1)

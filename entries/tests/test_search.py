@@ -45,6 +45,7 @@ class SearchTests(TestCase):
     def test_it_finds_non_ascii_text_in_any_case(self):
         self.assertEqual(titles(self.search("GRÜSSE".replace("SS", "ß"))), ["Grüße aus Zürich"])
         self.assertEqual(titles(self.search("ÜBER")), ["Grüße aus Zürich"])
+        self.assertEqual(titles(self.search("ZÜR")), ["Grüße aus Zürich"])  # 3: the shortest
 
     def test_it_matches_substrings(self):
         self.assertEqual(len(titles(self.search("alru"))), 3)

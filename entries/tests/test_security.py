@@ -120,6 +120,13 @@ class ClientAddressTests(TestCase):
     def test_on_heroku_the_routers_last_forwarded_address_counts(self):
         from flaskr_site.settings import client_ip
 
-        request = self.request(HTTP_X_FORWARDED_FOR="6.6.6.6, 5.6.7.8")
+        for forwarded in ["6.6.6.6, 5.6.7.8", "6.6.6.6,7.7.7.7,5.6.7.8", "5.6.7.8"]:
+            request = self.request(HTTP_X_FORWARDED_FOR=forwarded)
+            with self.subTest(forwarded=forwarded), mock.patch.dict(os.environ, {"DYNO": "web.1"}):
+                self.assertEqual(client_ip(request), "5.6.7.8")
+
+    def test_on_heroku_without_the_header_the_peer_address_counts(self):
+        from flaskr_site.settings import client_ip
+
         with mock.patch.dict(os.environ, {"DYNO": "web.1"}):
-            self.assertEqual(client_ip(request), "5.6.7.8")
+            self.assertEqual(client_ip(self.request()), "10.1.1.1")

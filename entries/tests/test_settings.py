@@ -1,16 +1,21 @@
 """Settings read the environment as the README's configuration table says.
 
-Each case imports the settings in a fresh Python with exactly the environment given,
-so what is checked is what a real process would see.
+Each EnvironmentTests case imports the settings in a fresh Python with exactly the
+environment given, so what is checked is what a real process would see. The functions
+the settings use are also checked one by one, here in the test process.
 """
 
 import json
 import os
 import subprocess
 import sys
+from unittest import mock
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.test import SimpleTestCase
+
+from flaskr_site.settings import env_bool, require_secret_key
 
 PROBE = """
 import json
@@ -106,3 +111,49 @@ class EnvironmentTests(SimpleTestCase):
             DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
         )
         self.assertEqual(result.returncode, 0, result.stderr)
+
+
+class EnvBoolTests(SimpleTestCase):
+    """env_bool() reads DJANGO_DEBUG and DJANGO_SECURE_SSL_REDIRECT."""
+
+    def read(self, value, default=False):
+        """env_bool("FLASKR_FLAG", default) with the variable set to value (None: unset)."""
+        with mock.patch.dict(os.environ):
+            os.environ.pop("FLASKR_FLAG", None)
+            if value is not None:
+                os.environ["FLASKR_FLAG"] = value
+            return env_bool("FLASKR_FLAG", default)
+
+    def test_unset_or_blank_gives_the_default(self):
+        for value in [None, "", "  "]:
+            for default in [False, True]:
+                with self.subTest(value=value, default=default):
+                    self.assertIs(self.read(value, default), default)
+
+    def test_each_yes_spelling_is_true_in_any_case(self):
+        for value in ["1", "true", "yes", "on", " TRUE ", "Yes", "ON"]:
+            with self.subTest(value=value):
+                self.assertIs(self.read(value, default=False), True)
+
+    def test_each_no_spelling_is_false_in_any_case(self):
+        for value in ["0", "false", "no", "off", " FALSE ", "No", "OFF"]:
+            with self.subTest(value=value):
+                self.assertIs(self.read(value, default=True), False)
+
+    def test_anything_else_names_the_variable_and_the_value(self):
+        message = "FLASKR_FLAG must be 1/true/yes or 0/false/no, not 'maybe'."
+        with self.assertRaisesMessage(ImproperlyConfigured, message):
+            self.read(" Maybe ")
+
+
+class RequireSecretKeyTests(SimpleTestCase):
+    def test_without_a_key_it_says_which_variable_to_set(self):
+        with (
+            mock.patch("flaskr_site.settings.SECRET_KEY", ""),
+            self.assertRaisesMessage(ImproperlyConfigured, "DJANGO_SECRET_KEY is not set."),
+        ):
+            require_secret_key()
+
+    def test_with_a_key_it_lets_the_app_load(self):
+        with mock.patch("flaskr_site.settings.SECRET_KEY", "k"):
+            self.assertIsNone(require_secret_key())
