@@ -116,13 +116,16 @@ class EnvironmentTests(SimpleTestCase):
 class EnvBoolTests(SimpleTestCase):
     """env_bool() reads DJANGO_DEBUG and DJANGO_SECURE_SSL_REDIRECT."""
 
-    def read(self, value, default=False):
-        """env_bool("FLASKR_FLAG", default) with the variable set to value (None: unset)."""
+    def read(self, value, *default):
+        """env_bool("FLASKR_FLAG", *default) with the variable set to value (None: unset)."""
         with mock.patch.dict(os.environ):
             os.environ.pop("FLASKR_FLAG", None)
             if value is not None:
                 os.environ["FLASKR_FLAG"] = value
-            return env_bool("FLASKR_FLAG", default)
+            return env_bool("FLASKR_FLAG", *default)
+
+    def test_the_default_default_is_false(self):
+        self.assertIs(self.read(None), False)
 
     def test_unset_or_blank_gives_the_default(self):
         for value in [None, "", "  "]:
@@ -133,12 +136,12 @@ class EnvBoolTests(SimpleTestCase):
     def test_each_yes_spelling_is_true_in_any_case(self):
         for value in ["1", "true", "yes", "on", " TRUE ", "Yes", "ON"]:
             with self.subTest(value=value):
-                self.assertIs(self.read(value, default=False), True)
+                self.assertIs(self.read(value, False), True)
 
     def test_each_no_spelling_is_false_in_any_case(self):
         for value in ["0", "false", "no", "off", " FALSE ", "No", "OFF"]:
             with self.subTest(value=value):
-                self.assertIs(self.read(value, default=True), False)
+                self.assertIs(self.read(value, True), False)
 
     def test_anything_else_names_the_variable_and_the_value(self):
         message = "FLASKR_FLAG must be 1/true/yes or 0/false/no, not 'maybe'."
@@ -148,9 +151,13 @@ class EnvBoolTests(SimpleTestCase):
 
 class RequireSecretKeyTests(SimpleTestCase):
     def test_without_a_key_it_says_which_variable_to_set(self):
+        message = (
+            "DJANGO_SECRET_KEY is not set. With debug off the site needs a secret key: "
+            "set DJANGO_SECRET_KEY to a long random string (or DJANGO_DEBUG=1 for development)."
+        )
         with (
             mock.patch("flaskr_site.settings.SECRET_KEY", ""),
-            self.assertRaisesMessage(ImproperlyConfigured, "DJANGO_SECRET_KEY is not set."),
+            self.assertRaisesMessage(ImproperlyConfigured, message),
         ):
             require_secret_key()
 
