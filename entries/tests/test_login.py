@@ -1,8 +1,11 @@
 """Logging in and out: Django's auth and sessions, with the tutorial's messages."""
 
 from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import connection
 from django.test import RequestFactory, TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from entries.forms import LoginForm
 from entries.tests.helpers import PASSWORD, USERNAME, create_user
@@ -126,3 +129,32 @@ class LogoutTests(TestCase):
         response = self.client.get("/")
         self.assertContains(response, 'href="/login"')
         self.assertNotContains(response, 'action="/logout"')
+
+
+class SessionStoreTests(TestCase):
+    """Sessions live in the database and are read from the shared cache."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = create_user()
+
+    def setUp(self):
+        self.client.post("/login", {"username": USERNAME, "password": PASSWORD})
+
+    def test_a_logged_in_request_reads_its_session_from_the_cache(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/")
+        self.assertContains(response, "log out")
+        self.assertFalse([query for query in queries if "django_session" in query["sql"]])
+
+    def test_a_session_dropped_from_the_cache_is_read_from_the_database(self):
+        cache.clear()
+        self.assertContains(self.client.get("/"), "log out")
+
+    def test_logging_out_ends_the_session_in_both(self):
+        stolen = self.client.cookies["sessionid"].value
+        self.client.post("/logout")
+        self.client.cookies["sessionid"] = stolen
+        self.assertNotContains(self.client.get("/"), "log out")
+        cache.clear()
+        self.assertNotContains(self.client.get("/"), "log out")
