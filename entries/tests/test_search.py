@@ -145,6 +145,9 @@ class SearchIndexTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'entries_entry_fts'")
             self.assertIn("trigram", cursor.fetchone()[0])
+            # Merged 8 segments at a time, not FTS5's 4: cheaper posts (migration 0004).
+            cursor.execute("SELECT v FROM entries_entry_fts_config WHERE k = 'automerge'")
+            self.assertEqual(cursor.fetchone(), (8,))
         sql = str(Entry.objects.matching("walrus").query)
         self.assertIn("entries_entry_fts", sql)
 
