@@ -5,6 +5,7 @@ from io import StringIO
 from unittest import mock
 
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import TestCase
 
 from entries.management.commands import seed_entries
@@ -36,6 +37,16 @@ class SeedEntriesTests(TestCase):
         common = Entry.objects.filter(text__contains=COMMON_WORD).count()
         self.assertTrue(240 <= common < 300, common)  # about 90%, not all
         self.assertFalse(Entry.objects.filter(title__contains=RARE_WORD).exists())
+
+    def test_on_sqlite_it_leaves_the_search_index_merged_into_one_segment(self):
+        """As FTS5 advises after a bulk load: else the first posts pay for merging the seed."""
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite only")
+        with mock.patch.object(seed_entries, "BATCH_SIZE", 3):
+            seed(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(DISTINCT segid) FROM entries_entry_fts_idx")
+            self.assertEqual(cursor.fetchone(), (1,))
 
     def test_the_search_index_is_kept_in_step(self):
         seed(300)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from entries.caching import blog_changed
 from entries.models import Entry, sanitize_html
@@ -64,6 +64,14 @@ class Command(BaseCommand):
                     self.entry(rng, n, n in rare, author)
                     for n in range(start, min(start + BATCH_SIZE, count))
                 )
+            if connection.vendor == "sqlite":
+                # Merge the search index into one segment, as FTS5 advises after a bulk load;
+                # else the first thousands of posts pay for merging what the seed wrote
+                # (at 100,000 entries POST /add went from about 770 to 900 req/s).
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "INSERT INTO entries_entry_fts(entries_entry_fts) VALUES ('optimize')"
+                    )
             blog_changed()  # bulk_create sends no signals.
         total = Entry.objects.count()
         self.stdout.write(f"Added {count} entries ({total} in all).")
