@@ -8,10 +8,11 @@ class EntriesConfig(AppConfig):
     verbose_name = "Blog entries"
 
     def ready(self):
-        from entries.caching import blog_changed
+        from entries.caching import author_saved, blog_changed
 
         # Pages show entries and their authors' names: a change to either is a new blog.
         # (Connecting the same function to the same model again is a no-op.)
-        for model in ["entries.Entry", settings.AUTH_USER_MODEL]:
-            post_save.connect(blog_changed, sender=model)
-            post_delete.connect(blog_changed, sender=model)
+        post_save.connect(blog_changed, sender="entries.Entry")
+        post_delete.connect(blog_changed, sender="entries.Entry")
+        post_save.connect(author_saved, sender=settings.AUTH_USER_MODEL)
+        post_delete.connect(blog_changed, sender=settings.AUTH_USER_MODEL)

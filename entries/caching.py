@@ -3,9 +3,9 @@
 Most requests are anonymous readers asking for the same few pages. The first one renders
 a page and stores it in the cache (settings.CACHES: a database table, shared by every
 worker and every dyno) with the blog's current version; later readers get it for one
-cache lookup: no entries query, no template, no session. Any change to an entry or a
-user (the pages show authors' names) gives the blog a new version, so the very next
-read, from any worker, renders afresh.
+cache lookup: no entries query, no template, no session. Any change to an entry, and
+any new name or deletion of a user (pages show authors' names), gives the blog a new
+version, so the very next read, from any worker, renders afresh.
 
 Only GETs without a session or flash-message cookie are served from the cache or stored
 in it, so a logged-in page is never shown to anyone else. Changes made without model
@@ -17,6 +17,7 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
@@ -40,6 +41,13 @@ def blog_changed(**signal_kwargs):
     if transaction.get_connection().in_atomic_block:
         new_version()
     transaction.on_commit(new_version)
+
+
+def author_saved(update_fields=None, **signal_kwargs):
+    """Pages show an author's username, and nothing else of the user: a save of other
+    fields only (a login's last_login) changes no page."""
+    if update_fields is None or get_user_model().USERNAME_FIELD in update_fields:
+        blog_changed()
 
 
 def is_anonymous_reader(request):

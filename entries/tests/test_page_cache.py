@@ -1,11 +1,12 @@
 """Anonymous readers get pages from the shared cache, and never a stale or someone else's page."""
 
+import functools
 from datetime import timedelta
 from io import StringIO
 from unittest import mock
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
@@ -17,7 +18,13 @@ from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from entries.caching import VERSION_KEY, blog_changed, cached_for_readers, new_version
+from entries.caching import (
+    VERSION_KEY,
+    author_saved,
+    blog_changed,
+    cached_for_readers,
+    new_version,
+)
 from entries.models import Entry
 from entries.tests.helpers import PASSWORD, USERNAME, create_entry, create_user, titles
 
@@ -195,6 +202,7 @@ class BlogVersionTests(TestCase):
         for signal in [post_save, post_delete]:
             for model in [Entry, get_user_model()]:
                 signal.disconnect(blog_changed, sender=model)
+        post_save.disconnect(author_saved, sender=get_user_model())
         config = apps.get_app_config("entries")
         self.addCleanup(config.ready)
         config.ready()
@@ -213,6 +221,20 @@ class BlogVersionTests(TestCase):
         for change in [user.save, entry.save, entry.delete, user.delete]:
             with self.subTest(change=change.__qualname__):
                 self.assertChangesTheBlog(change)
+
+    def test_saving_a_users_name_alone_changes_the_blog(self):
+        user = create_user()
+        user.username = "renamed"
+        self.assertChangesTheBlog(functools.partial(user.save, update_fields=["username"]))
+
+    def test_logging_in_does_not(self):
+        """A login saves the user's last_login, which no page shows."""
+        create_user()
+        log_in = functools.partial(
+            self.client.post, "/login", {"username": USERNAME, "password": PASSWORD}
+        )
+        self.assertChangesTheBlog(log_in, changes=False)
+        self.assertIn(SESSION_KEY, self.client.session)
 
     def test_saving_or_deleting_anything_else_does_not(self):
         group = Group(name="editors")
