@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 
 
@@ -12,7 +12,8 @@ class EntriesConfig(AppConfig):
 
         # Pages show entries and their authors' names: a change to either is a new blog.
         # (Connecting the same function to the same model again is a no-op.)
-        post_save.connect(blog_changed, sender="entries.Entry")
-        post_delete.connect(blog_changed, sender="entries.Entry")
-        post_save.connect(author_saved, sender=settings.AUTH_USER_MODEL)
-        post_delete.connect(blog_changed, sender=settings.AUTH_USER_MODEL)
+        entry, user = self.get_model("Entry"), get_user_model()
+        post_save.connect(blog_changed, sender=entry)
+        post_delete.connect(blog_changed, sender=entry)
+        post_save.connect(author_saved, sender=user)
+        post_delete.connect(blog_changed, sender=user)

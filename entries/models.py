@@ -1,10 +1,6 @@
-import re
-
 import nh3
 from django.conf import settings
-from django.db import connections, models
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,10 +18,6 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
-# On SQLite, a query found in this many entries or more is a common word: walking the
-# newest-first index and checking each entry finds a page sooner than sorting every match.
-COMMON_MATCHES = 2000
-
 
 def sanitize_html(text):
     """Return the text with only the allowed HTML left in it."""
@@ -36,31 +28,6 @@ def sanitize_html(text):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
-
-
-class EntryQuerySet(models.QuerySet):
-    def matching(self, query):
-        """Entries whose title or text contains `query`, in any case, through an index.
-
-        SQLite's trigram index serves queries of three characters or more, as one quoted
-        phrase so that FTS syntax in it is just text; for a common word it only counts the
-        matches, up to COMMON_MATCHES, and the newest entries are checked one by one with
-        a case-insensitive regular expression (Python's, so in any script, as FTS does).
-        PostgreSQL's pg_trgm indexes serve Django's own icontains, and its planner makes
-        the same choice itself. Shorter queries are a plain scan (callers cap them).
-        """
-        connection = connections[self.db]
-        if connection.vendor == "sqlite" and len(query) >= 3:
-            phrase = '"' + query.replace('"', '""') + '"'
-            fts = "SELECT rowid FROM entries_entry_fts WHERE entries_entry_fts MATCH %s"
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT count(*) FROM ({fts} LIMIT {COMMON_MATCHES})", [phrase])
-                (matches,) = cursor.fetchone()
-            if matches < COMMON_MATCHES:
-                return self.filter(pk__in=RawSQL(fts, [phrase]))
-            pattern = re.escape(query)
-            return self.filter(Q(title__iregex=pattern) | Q(text__iregex=pattern))
-        return self.filter(Q(title__icontains=query) | Q(text__icontains=query))
 
 
 class Entry(models.Model):
@@ -74,8 +41,6 @@ class Entry(models.Model):
         related_name="entries",
     )
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = EntryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "entries"

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from entries.caching import cached_for_readers
 from entries.forms import EntryForm, LoginForm, SearchForm
 from entries.models import Entry
+from entries.search import is_indexed, matching
 
 PAGE_SIZE = 20
-SHORTEST_INDEXED_QUERY = 3
 CURSOR_FORMAT = "%Y%m%dT%H%M%S%f"
 
 
@@ -43,8 +43,9 @@ def paginate(request, entries):
         entries = entries.filter(created_at__lte=created_at).exclude(
             created_at=created_at, pk__gte=pk
         )
-    page = list(entries.select_related("author").order_by("-created_at", "-id")[: PAGE_SIZE + 1])
-    next_url = None
+    # One row more than a page tells whether there is a next page; more would change nothing.
+    page = list(entries.select_related("author")[: PAGE_SIZE + 1])  # pragma: no mutate
+    next_url = None  # pragma: no mutate: "" would do as well, templates only test it
     if len(page) > PAGE_SIZE:
         query = request.GET.copy()
         query["before"] = page_cursor(page[PAGE_SIZE - 1])
@@ -73,8 +74,8 @@ def search(request):
     query = form.cleaned_data["query"]
     context = {"form": form, "query": query}
     if query:
-        context.update(paginate(request, Entry.objects.matching(query)))
-        if len(query) < SHORTEST_INDEXED_QUERY:
+        context.update(paginate(request, matching(Entry.objects.all(), query)))
+        if not is_indexed(query):
             # The indexes cannot serve so short a query: its scan stops at the first page.
             context["next_url"] = None
     return render(request, "entries/search.html", context)

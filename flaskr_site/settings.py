@@ -1,6 +1,6 @@
 """Settings for Flaskr on Django: one file, read from the environment.
 
-The variables and their defaults are listed in the README's "Configuration" table.
+The variables and their defaults are listed in docs/reference.md, "Configuration".
 Debug is off unless DJANGO_DEBUG asks for it, so a forgotten variable fails safe.
 """
 
@@ -9,36 +9,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from flaskr_site.env import env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name, default=False):
-    value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be 1/true/yes or 0/false/no, not {value!r}.")
-
-
-DEBUG = env_bool("DJANGO_DEBUG")
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 # Without DJANGO_SECRET_KEY and with debug off, flaskr_site.wsgi refuses to start
-# (see require_secret_key there); build-time commands such as collectstatic need no key.
+# (see flaskr_site.env.require_secret_key); build-time commands such as collectstatic need no key.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if DEBUG and not SECRET_KEY:
     SECRET_KEY = "django-insecure-flaskr-development-key-never-use-in-production"
 
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-    if host.strip()
-]
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # Heroku sets this with the dyno metadata feature (`heroku labs:enable runtime-dyno-metadata`).
 if os.environ.get("DYNO") and os.environ.get("HEROKU_APP_DEFAULT_DOMAIN_NAME"):
     ALLOWED_HOSTS.append(os.environ["HEROKU_APP_DEFAULT_DOMAIN_NAME"])
@@ -116,8 +101,6 @@ CACHES = {
 # its session with one cache lookup instead of an ORM query; logging out deletes both.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -179,26 +162,5 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "flaskr_site.settings.client_ip"
+AXES_CLIENT_IP_CALLABLE = "flaskr_site.env.client_ip"
 AXES_VERBOSE = False
-
-
-def client_ip(request):
-    """The address logins are throttled by.
-
-    On a Heroku dyno the router appends the real client's address as the last entry of
-    X-Forwarded-For; anywhere else that header could be forged, so the peer address counts.
-    """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if os.environ.get("DYNO") and forwarded:
-        return forwarded.rsplit(",", 1)[-1].strip()
-    return request.META.get("REMOTE_ADDR")
-
-
-def require_secret_key():
-    """Refuse to serve without a real secret key; called by wsgi.py and asgi.py."""
-    if not SECRET_KEY:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. With debug off the site needs a secret key: "
-            "set DJANGO_SECRET_KEY to a long random string (or DJANGO_DEBUG=1 for development)."
-        )

@@ -6,7 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flaskr_site.settings")
 
-from flaskr_site.settings import require_secret_key  # noqa: E402
+from flaskr_site.env import require_secret_key  # noqa: E402
 
 require_secret_key()
 application = get_wsgi_application()

@@ -2,12 +2,10 @@
 
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection
-from django.test import RequestFactory, TestCase, override_settings
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from entries.forms import LoginForm
 from entries.tests.helpers import PASSWORD, USERNAME, create_user
 
 
@@ -42,18 +40,6 @@ class LoginTests(TestCase):
         self.assertContains(response, "Invalid password")
         self.assertNotContains(response, "Invalid username")
         self.assertNotIn(SESSION_KEY, self.client.session)
-
-    def test_the_form_gives_each_mistake_its_own_error_code(self):
-        """For code that checks the form, as with Django's own login form."""
-        request = RequestFactory().post("/login")
-        for username, password, code in [
-            ("nobody", PASSWORD, "invalid_username"),
-            (USERNAME, "wrong", "invalid_password"),
-        ]:
-            form = LoginForm(request, data={"username": username, "password": password})
-            with self.subTest(code=code):
-                self.assertFalse(form.is_valid())
-                self.assertTrue(form.has_error(NON_FIELD_ERRORS, code))
 
     def test_blank_fields_are_refused(self):
         """Nothing typed: the form asks for both fields again."""

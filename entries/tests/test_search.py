@@ -6,7 +6,9 @@ from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
-from entries.models import COMMON_MATCHES, Entry
+from entries import search
+from entries.models import Entry
+from entries.search import COMMON_MATCHES
 from entries.tests.helpers import create_entry, next_link, titles
 
 PLAIN = "ordinary words about nothing in particular"
@@ -134,8 +136,12 @@ class CommonWordTests(TestCase):
     def test_sqlite_checks_the_newest_entries_instead_of_sorting_every_match(self):
         if connection.vendor != "sqlite":
             self.skipTest("SQLite only")
-        self.assertNotIn("entries_entry_fts", str(Entry.objects.matching("über").query))
-        self.assertIn("entries_entry_fts", str(Entry.objects.matching("nothing").query))
+        self.assertNotIn(
+            "entries_entry_fts", str(search.matching(Entry.objects.all(), "über").query)
+        )
+        self.assertIn(
+            "entries_entry_fts", str(search.matching(Entry.objects.all(), "nothing").query)
+        )
 
 
 class SearchIndexTests(TestCase):
@@ -148,7 +154,7 @@ class SearchIndexTests(TestCase):
             # Merged 8 segments at a time, not FTS5's 4: cheaper posts (migration 0004).
             cursor.execute("SELECT v FROM entries_entry_fts_config WHERE k = 'automerge'")
             self.assertEqual(cursor.fetchone(), (8,))
-        sql = str(Entry.objects.matching("walrus").query)
+        sql = str(search.matching(Entry.objects.all(), "walrus").query)
         self.assertIn("entries_entry_fts", sql)
 
     def test_postgresql_search_uses_the_trigram_indexes(self):
@@ -164,7 +170,7 @@ class SearchIndexTests(TestCase):
             # the trigram indexes can serve Django's icontains expression at all.
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_indexscan = off")
-            sql, params = Entry.objects.matching("walrus").query.sql_with_params()
+            sql, params = search.matching(Entry.objects.all(), "walrus").query.sql_with_params()
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         self.assertIn("entries_entry_title_trgm", plan)
