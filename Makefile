@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help run test deploy-check bench mutate format clean
+.PHONY: help run test test-fast test-postgres deploy-check bench bench-postgres mutate format clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -25,18 +25,28 @@ run: $(BIN)/.installed  ## Serve the blog on http://127.0.0.1:8000 (debug on, SQ
 	$(DEV) $(BIN)/python manage.py dev_account
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(BIN)/.installed  ## Lint, then the whole suite with branch coverage (fails under 95%).
+test: $(BIN)/.installed  ## Lint, every test on SQLite (coverage >= 95%), the app's tests on PostgreSQL.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --cov --cov-report=term
+	$(MAKE) --no-print-directory test-postgres
+
+test-fast: $(BIN)/.installed  ## The app's own tests alone (entries/tests, SQLite), in seconds.
+	$(BIN)/pytest entries/tests -q
+
+test-postgres: $(BIN)/.installed  ## The app's tests on PostgreSQL (FLASKR_POSTGRES_URL, or a throwaway server).
+	$(BIN)/python -m tools.postgres -- $(BIN)/pytest entries/tests --cov --cov-report=term
 
 deploy-check: $(BIN)/.installed  ## Rehearse a Heroku deploy here: build, release, web, main flows.
-	$(BIN)/python scripts/deploy_check.py
+	$(BIN)/pytest tests/system/test_deploy.py -v
 
 bench: $(BIN)/.installed  ## Load-test the production server at 10 and 100,000 entries (~12 min).
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python scripts/bench/run.py
+
+bench-postgres: $(BIN)/.installed  ## The same on PostgreSQL (BENCH_DATABASE_URL, or a throwaway server).
+	$(BIN)/python -m tools.postgres --var BENCH_DATABASE_URL -- $(MAKE) --no-print-directory bench
 
 mutate: $(BIN)/.installed  ## Mutation testing (mutmut): survivors and the score, 90% or fail.
 	rm -rf mutants

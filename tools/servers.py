@@ -1,8 +1,15 @@
-"""Real servers for the production-mode tests: the Procfile's own lines, run as Heroku would."""
+"""The project's own processes, run as Heroku runs them: the Procfile's lines, gunicorn with
+production settings on a loopback port, and a small HTTP client that acts like a browser
+behind Heroku's https router.
+
+Used by the system tests (tests/system/) and by `make bench` (scripts/bench/); it imports
+nothing from either.
+"""
 
 import contextlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -11,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
@@ -37,17 +44,43 @@ def environment(**env):
     return {**clean, "PATH": f"{BIN}{os.pathsep}{clean.get('PATH', '')}", **env}
 
 
-def run(command, **env):
+def run(command, cwd=BASE_DIR, **env):
     return subprocess.run(
         command,
         shell=isinstance(command, str),
-        cwd=BASE_DIR,
+        cwd=cwd,
         env=environment(**env),
         capture_output=True,
         text=True,
         timeout=300,
         check=True,
     )
+
+
+def copy_project(destination):
+    """Copy the project's files (tracked, and new ones git does not ignore) as they are in the
+    working tree: no venv, no database, no staticfiles/. Returns the copy's path."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        check=True,
+    )
+    destination = Path(destination)
+    for name in filter(None, listing.stdout.decode().split("\0")):
+        source = BASE_DIR / name
+        if source.is_file():  # A file deleted in the working tree but not yet in git is gone.
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def build(destination):
+    """A copy of the project with its static files collected, as Heroku's build leaves it
+    (collectstatic with no database and no secret key). Returns the copy's path."""
+    app = copy_project(destination)
+    run("python manage.py collectstatic --noinput", app, DATABASE_URL="postgres://nowhere:1/x")
+    return app
 
 
 def free_port():

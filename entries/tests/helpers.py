@@ -1,8 +1,6 @@
 """Test data helpers shared by the test files: one small function per kind of row."""
 
-import os
 import re
-import unittest
 
 from django.contrib.auth import get_user_model
 
@@ -39,12 +37,3 @@ def page_queries(queries):
         for query in queries
         if query["sql"].startswith("SELECT") and "flaskr_cache" not in query["sql"]
     ]
-
-
-def require(available, what):
-    """Skip a test whose tool is missing here; under CI (CI=true) a missing tool is a failure."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        raise AssertionError(f"{what} is required in CI but is missing")
-    raise unittest.SkipTest(f"{what} is not available on this machine")

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from entries.tests.helpers import PASSWORD, USERNAME, create_user
-from entries.tests.servers import run
+from tools.servers import run
 
 HTTPS = {"headers": {"x-forwarded-proto": "https"}}
 
@@ -111,14 +111,14 @@ class ClientAddressTests(TestCase):
         return RequestFactory().get("/", REMOTE_ADDR="10.1.1.1", **meta)
 
     def test_off_heroku_the_forwarded_header_is_not_trusted(self):
-        from flaskr_site.settings import client_ip
+        from flaskr_site.env import client_ip
 
         request = self.request(HTTP_X_FORWARDED_FOR="1.2.3.4")
         with mock.patch.dict(os.environ, {"DYNO": ""}):
             self.assertEqual(client_ip(request), "10.1.1.1")
 
     def test_on_heroku_the_routers_last_forwarded_address_counts(self):
-        from flaskr_site.settings import client_ip
+        from flaskr_site.env import client_ip
 
         for forwarded in ["6.6.6.6, 5.6.7.8", "6.6.6.6,7.7.7.7,5.6.7.8", "5.6.7.8"]:
             request = self.request(HTTP_X_FORWARDED_FOR=forwarded)
@@ -126,7 +126,7 @@ class ClientAddressTests(TestCase):
                 self.assertEqual(client_ip(request), "5.6.7.8")
 
     def test_on_heroku_without_the_header_the_peer_address_counts(self):
-        from flaskr_site.settings import client_ip
+        from flaskr_site.env import client_ip
 
         with mock.patch.dict(os.environ, {"DYNO": "web.1"}):
             self.assertEqual(client_ip(self.request()), "10.1.1.1")

@@ -8,7 +8,7 @@ the ceiling: the same gunicorn command and config serving a constant 2 KB page
 (scripts/bench/ceiling.py). wrk drives each target after a warm-up, targets interleaved,
 BENCH_ROUNDS rounds; the table gives each target's median req/s and its ratio to the
 ceiling's median in that N's rounds. The figures go to bench-results.json; the exit
-status says whether every bar of the README's "Performance" section held.
+status says whether every bar of docs/benchmarks.md held.
 
 Knobs: BENCH_N, BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_WARMUP (3 s),
 BENCH_CONNECTIONS (16), BENCH_THREADS (2), WEB_CONCURRENCY (2 gunicorn workers).
@@ -25,7 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
-from entries.tests.servers import PRODUCTION_ENV, Client, environment, procfile, web_process  # noqa: E402
+from tools.servers import PRODUCTION_ENV, Client, environment, procfile, web_process  # noqa: E402
 
 WORK_DIR = REPO / ".bench"
 RESULTS = REPO / "bench-results.json"
@@ -218,7 +218,7 @@ def summarize(n, runs, post_warmup, memory, stored, distinct):
 
 
 def bars(sections):
-    """The README's bars, as (what, holds) pairs, at the smallest and largest N."""
+    """The bars of docs/benchmarks.md, as (what, holds) pairs, at the smallest and largest N."""
     small, large = sections[0], sections[-1]
 
     def ratio(section, target):

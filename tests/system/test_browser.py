@@ -9,7 +9,8 @@ import shutil
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from entries.models import Entry
-from entries.tests.helpers import create_entry, create_user, require
+from entries.tests.helpers import create_entry, create_user
+from tests.system import require
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

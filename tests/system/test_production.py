@@ -2,6 +2,8 @@
 
 These start real processes, so they take a few seconds; they check what only a real
 deploy shows (hashed static files, the https proxy header, refusing to run without a key).
+They run in a copy of the project in a temporary directory, so that collectstatic writes
+nothing into the working tree.
 """
 
 import re
@@ -10,26 +12,19 @@ from pathlib import Path
 
 from django.test import SimpleTestCase
 
-from entries.tests.servers import PRODUCTION_ENV, Client, procfile, run, web_process
+from tools.servers import PRODUCTION_ENV, Client, build, procfile, run, web_process
 
 
 class ProductionServerTests(SimpleTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{Path(cls.tmp.name) / 'p.db'}"}
-        run("python manage.py collectstatic --noinput", DATABASE_URL="postgres://nowhere:1/x")
-        run(procfile("release"), **cls.env)
-        run("python manage.py createsuperuser --noinput", **cls.env)
-        cls.server = web_process(**cls.env)
-        cls.base_url = cls.server.__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        cls.tmp.cleanup()
-        super().tearDownClass()
+        tmp = Path(cls.enterClassContext(tempfile.TemporaryDirectory()))
+        app = build(tmp / "app")
+        cls.env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp / 'p.db'}"}
+        run(procfile("release"), app, **cls.env)
+        run("python manage.py createsuperuser --noinput", app, **cls.env)
+        cls.base_url = cls.enterClassContext(web_process(cwd=app, **cls.env))
 
     def http(self, https=True):
         return Client(self.base_url, https=https)
