@@ -12,7 +12,8 @@ class EntriesConfig(AppConfig):
 
         # Pages show entries and their authors' names: a change to either is a new blog.
         # (Connecting the same function to the same model again is a no-op.)
-        entry, user = self.get_model("Entry"), get_user_model()
+        # The app registry finds a model by its name in any case.
+        entry, user = self.get_model("Entry"), get_user_model()  # pragma: no mutate
         post_save.connect(blog_changed, sender=entry)
         post_delete.connect(blog_changed, sender=entry)
         post_save.connect(author_saved, sender=user)

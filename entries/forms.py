@@ -33,4 +33,5 @@ class LoginForm(AuthenticationForm):
             code = "invalid_password"
         else:
             code = "invalid_username"
-        return forms.ValidationError(self.error_messages[code], code=code)
+        # The code is for code that inspects the form; readers see the message.
+        return forms.ValidationError(self.error_messages[code], code=code)  # pragma: no mutate

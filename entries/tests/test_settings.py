@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import SimpleTestCase, override_settings
 
-from flaskr_site.env import env_bool, require_secret_key
+from flaskr_site.env import env_bool, env_list, require_secret_key
 
 PROBE = """
 import json
@@ -156,3 +156,14 @@ class RequireSecretKeyTests(SimpleTestCase):
     def test_with_a_key_it_lets_the_app_load(self):
         with override_settings(SECRET_KEY="k"):
             self.assertIsNone(require_secret_key())
+
+
+class EnvListTests(SimpleTestCase):
+    def test_a_comma_separated_list_drops_spaces_and_blanks(self):
+        with mock.patch.dict(os.environ, {"FLASKR_LIST": " a.example, ,b.example,"}):
+            self.assertEqual(env_list("FLASKR_LIST", "x"), ["a.example", "b.example"])
+
+    def test_unset_gives_the_default_list(self):
+        with mock.patch.dict(os.environ):
+            os.environ.pop("FLASKR_LIST", None)
+            self.assertEqual(env_list("FLASKR_LIST", "x,y"), ["x", "y"])
