@@ -1,46 +1,65 @@
-"""Rendered pages for anonymous readers, from the shared cache, until the blog changes.
+"""Rendered pages for anonymous readers, from a shared cache, until the blog or the build changes.
 
 Most requests are anonymous readers asking for the same few pages. The first one renders
-a page and stores it in the cache (settings.CACHES: a database table, shared by every
-worker and every dyno) with the blog's current version; later readers get it for one
-cache lookup: no entries query, no template, no session. Any change to an entry, and
+a page and stores it in the pages cache (settings.CACHES["pages"]: a database table, shared
+by every worker and every dyno) with the blog's current version; later readers get it for
+one cache lookup: no entries query, no template, no session. Any change to an entry, and
 any new name or deletion of a user (pages show authors' names), gives the blog a new
 version, so the very next read, from any worker, renders afresh.
 
-Only GETs without a session or flash-message cookie are served from the cache or stored
-in it, so a logged-in page is never shown to anyone else. Changes made without model
-signals (QuerySet.update(), raw SQL, bulk_create) must call blog_changed() themselves.
+Pages name the build's hashed static files (style.<hash>.css), so the key holds the build
+too: a deploy that changes a static file never serves a page of the old build. Only a
+view's canonical URLs are stored (its own query parameters, each once), and only pages up
+to LARGEST_PAGE bytes: with the table's MAX_ENTRIES that bounds the cache in bytes. Pages
+have a table of their own, so making room for pages never evicts a session.
+
+Only GET and HEAD requests without a session or flash-message cookie are served from the
+cache or stored in it, so a logged-in page is never shown to anyone else. Entry.objects'
+update() and bulk_create() call blog_changed() themselves, as model signals do not fire.
 """
 
 import functools
 import hashlib
+import logging
 import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-VERSION_KEY = "entries:version"
+# The blog's version lives in the pages table, so that a hit is one query. The table is
+# culled in key order once it is full: this key sorts after every "page:" key, so it goes last.
+VERSION_KEY = "version:blog"
 PAGE_TIMEOUT = 24 * 60 * 60
+LARGEST_PAGE = 128 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 def new_version():
     version = uuid.uuid4().hex
-    cache.set(VERSION_KEY, version, timeout=None)
+    caches["pages"].set(VERSION_KEY, version, timeout=None)
     return version
 
 
 def blog_changed(**signal_kwargs):
     """Give the blog a new version once the change is committed, so that no page read
     before the commit is kept under it; inside a transaction, also at once, so that
-    later reads in the same transaction miss the cache too."""
+    later reads in the same transaction miss the cache too.
+
+    A cache that fails must not turn a stored change into an error page (the writer would
+    send it again): after the commit the failure is logged instead (robust=True)."""
     if transaction.get_connection().in_atomic_block:
-        new_version()
-    transaction.on_commit(new_version)
+        try:
+            new_version()
+        except Exception:
+            logger.exception("The blog's version could not be renewed; it will be at commit.")
+    transaction.on_commit(new_version, robust=True)
 
 
 def author_saved(update_fields=None, **signal_kwargs):
@@ -50,38 +69,66 @@ def author_saved(update_fields=None, **signal_kwargs):
         blog_changed()
 
 
+@functools.cache
+def build_id():
+    """What changes whenever a static file does: the hash of collectstatic's manifest."""
+    read_manifest = getattr(staticfiles_storage, "read_manifest", None)
+    manifest = read_manifest() if read_manifest else None
+    return hashlib.sha256(manifest.encode()).hexdigest()[:16] if manifest else "unbuilt"
+
+
 def is_anonymous_reader(request):
     cookies = request.COOKIES
     return (
-        request.method == "GET"
+        request.method in {"GET", "HEAD"}
         and settings.SESSION_COOKIE_NAME not in cookies
         and CookieStorage.cookie_name not in cookies
     )
 
 
-def cached_for_readers(view):
-    """Serve anonymous readers the page from the cache while the blog's version holds."""
+def is_canonical(request, parameters):
+    """Only the view's own query parameters, each once."""
+    query = request.GET
+    return all(name in parameters and len(query.getlist(name)) == 1 for name in query)
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_anonymous_reader(request):
-            response = view(request, *args, **kwargs)
-        else:
-            # The whole URL: the feed's links hold the scheme and host it was asked for.
-            url = request.build_absolute_uri()
-            key = f"entries:page:{hashlib.sha256(url.encode()).hexdigest()}"
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY) or new_version()
-            stored = found.get(key)
-            if stored and stored[0] == version:
-                response = HttpResponse(stored[2], content_type=stored[1])
-            else:
+
+def cached_for_readers(*parameters, absolute=False):
+    """Serve anonymous readers the page from the cache while the blog's version holds.
+
+    `parameters` are the query parameters the page depends on; `absolute`: the page holds
+    absolute links (the feed), so the scheme and host are part of its key."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not (is_anonymous_reader(request) and is_canonical(request, parameters)):
                 response = view(request, *args, **kwargs)
-                # A page with a CSRF token in it belongs to one browser.
-                if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-                    page = (version, response["Content-Type"], response.content)
-                    cache.set(key, page, PAGE_TIMEOUT)
-        patch_vary_headers(response, ["Cookie"])
-        return response
+            else:
+                url = request.build_absolute_uri() if absolute else request.get_full_path()
+                key = f"page:{build_id()}:{hashlib.sha256(url.encode()).hexdigest()}"
+                pages = caches["pages"]
+                found = pages.get_many([VERSION_KEY, key])
+                version = found.get(VERSION_KEY) or new_version()
+                stored = found.get(key)
+                if stored and stored[0] == version:
+                    response = HttpResponse(stored[2], content_type=stored[1])
+                else:
+                    response = view(request, *args, **kwargs)
+                    if storable(request, response):
+                        page = (version, response["Content-Type"], response.content)
+                        pages.set(key, page, PAGE_TIMEOUT)
+            patch_vary_headers(response, ["Cookie"])
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+def storable(request, response):
+    # A page with a CSRF token in it belongs to one browser.
+    return (
+        response.status_code == 200
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and len(response.content) <= LARGEST_PAGE
+    )

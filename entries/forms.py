@@ -1,14 +1,36 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
-from entries.models import Entry
+from entries.models import Entry, drop_control_characters, stored_text, visible_text
+
+
+class TextField(forms.CharField):
+    """A CharField that drops control characters (a NUL byte included) instead of refusing
+    them: what a browser sends is stored, less what no page or feed could show."""
+
+    def to_python(self, value):
+        return drop_control_characters(super().to_python(value))
 
 
 class EntryForm(forms.ModelForm):
+    """The add form, and the admin's (EntryAdmin.form): both validate what will be stored."""
+
     class Meta:
         model = Entry
         fields = ["title", "text"]
+        field_classes = {"title": TextField, "text": TextField}
+
+    def clean_text(self):
+        """The text as stored: sanitized. Escaping can make it longer than what was typed,
+        so its length is checked again; a text with nothing left to show is blank."""
+        text = stored_text(self.cleaned_data["text"])
+        if not visible_text(text).strip():
+            raise forms.ValidationError(self.fields["text"].error_messages["required"], "required")
+        # A TextField's max_length is not checked by the model: check the stored length here.
+        MaxLengthValidator(Entry._meta.get_field("text").max_length)(text)
+        return text
 
 
 class SearchForm(forms.Form):

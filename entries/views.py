@@ -1,3 +1,4 @@
+import logging
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -10,12 +11,14 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from entries.caching import cached_for_readers
 from entries.forms import EntryForm, LoginForm, SearchForm
 from entries.models import Entry
 from entries.search import is_indexed, matching
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 CURSOR_FORMAT = "%Y%m%dT%H%M%S%f"
@@ -57,16 +60,16 @@ def please_log_in(request):
     return render(request, "entries/please_log_in.html", status=401)
 
 
-@require_GET
-@cached_for_readers
+@require_safe
+@cached_for_readers("before")
 def index(request):
     context = paginate(request, Entry.objects.all())
     context["form"] = EntryForm()
     return render(request, "entries/index.html", context)
 
 
-@require_GET
-@cached_for_readers
+@require_safe
+@cached_for_readers("query", "before")
 def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -81,8 +84,8 @@ def search(request):
     return render(request, "entries/search.html", context)
 
 
-@require_GET
-@cached_for_readers
+@require_safe
+@cached_for_readers()
 def detail(request, pk):
     entry = get_object_or_404(Entry.objects.select_related("author"), pk=pk)
     return render(request, "entries/detail.html", {"entry": entry})
@@ -138,12 +141,13 @@ def logout(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Tell deploy tools whether the site can serve: no template, no session."""
     try:
         Entry.objects.exists()
     except DatabaseError as error:
+        logger.exception("Health check: the database does not answer.")
         return HttpResponse(
             f"database unavailable: {type(error).__name__}", status=503, content_type="text/plain"
         )

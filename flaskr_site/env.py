@@ -24,6 +24,14 @@ def env_bool(name, default):
     raise ImproperlyConfigured(f"{name} must be 1/true/yes or 0/false/no, not {value!r}.")
 
 
+def env_choice(name, default, choices):
+    """One of `choices`, in any case; unset or blank gives `default`, anything else is an error."""
+    value = os.environ.get(name, "").strip().upper() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
 def env_list(name, default):
     """A comma-separated variable as a list, blanks dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]

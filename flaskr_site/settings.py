@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from flaskr_site.env import env_bool, env_list
+from flaskr_site.env import env_bool, env_choice, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "flaskr_site.logs.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -48,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Permissions-Policy on every answer; Cache-Control: private, no-store for logged-in users.
+    "flaskr_site.middleware.site_headers_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the 429 page.
     "axes.middleware.AxesMiddleware",
@@ -79,22 +83,31 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers and one writer work at once; IMMEDIATE makes a writer take the lock
+    # WAL lets readers and one writer work at once; synchronous=FULL writes each commit to
+    # disk before it returns, so an acknowledged post survives a power cut (NORMAL could lose
+    # the last ones; docs/benchmarks.md gives the cost). IMMEDIATE makes a writer take the lock
     # at BEGIN, so concurrent posts wait for each other instead of failing with "locked".
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
 
 # Shared by every worker and dyno through the database, so a change is seen by all of them
-# at once (entries/caching.py). The table is made by migrate (entries migration 0003).
+# at once. The tables are made by migrate (entries migrations 0003 and 0006). Sessions and
+# pages live apart, so that making room for pages never evicts a session. The pages table
+# holds at most 1,000 pages of at most 128 KB (entries/caching.py): 128 MB at the most.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "flaskr_cache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "flaskr_pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 # Sessions are kept in the database and read from the cache: a logged-in request reads
@@ -122,6 +135,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root by WhiteNoise: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -154,6 +169,39 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Every log line goes to stderr, Heroku's log stream: one entry per unhandled exception
+# (Django's own, with the method, path, status and traceback), warnings for refused hosts,
+# CSRF failures and lockouts, and the request id in each (flaskr_site/logs.py).
+LOG_LEVEL = env_choice("DJANGO_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request": {"()": "flaskr_site.logs.RequestContext"},
+        "security_warning": {"()": "flaskr_site.logs.SecurityWarning"},
+    },
+    "formatters": {
+        "line": {"format": "%(levelname)s %(name)s request_id=%(request_id)s%(http)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request"],
+            "formatter": "line",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers (the console with debug on, mail to ADMINS) are not used:
+        # its records go up to the root's handler like every other.
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.security.DisallowedHost": {"filters": ["security_warning"]},
+        # django-axes: its warnings (repeated failures, lockouts) count; its chatter does not.
+        "axes": {"level": "WARNING"},
+    },
+}
+
 # Login throttling (django-axes): 5 failures for one username from one address lock
 # that pair out for 15 minutes, on /login and /admin/login/ alike, with a 429 page.
 AXES_FAILURE_LIMIT = 5
@@ -164,3 +212,6 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "flaskr_site.env.client_ip"
 AXES_VERBOSE = False
+# Lockouts are logged as warnings with the address (an operator may block it) and never the
+# username, which is sometimes a password typed into the wrong field.
+AXES_SENSITIVE_PARAMETERS = ["username"]

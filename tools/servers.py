@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -90,41 +91,45 @@ def free_port():
 
 
 @contextlib.contextmanager
-def web_process(command=None, cwd=BASE_DIR, **env):
+def web_process(command=None, cwd=BASE_DIR, stderr=None, **env):
     """Start the Procfile's web: process (or `command`) on a free port; yield its base URL
-    once it answers."""
+    once it answers. Its stderr (the app's log) goes to the file `stderr`, or is kept for
+    the error message if the process does not come up."""
     port = free_port()
     # Loopback only, whatever gunicorn.conf.py binds to for Heroku (0.0.0.0).
     env["GUNICORN_CMD_ARGS"] = f"--bind=127.0.0.1:{port} {env.get('GUNICORN_CMD_ARGS', '')}"
-    process = subprocess.Popen(
-        ["bash", "-c", command or procfile("web")],
-        cwd=cwd,
-        env=environment(PORT=str(port), **env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while process.poll() is None and time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{base_url}/healthz", timeout=2).close()
-                break
-            except urllib.error.HTTPError:
-                break  # Any answer will do (/healthz may rightly say 503): workers are serving.
-            except OSError:
-                time.sleep(0.1)
-        if process.poll() is not None or time.monotonic() >= deadline:
-            process.kill()
-            raise RuntimeError(f"the web process exited:\n{process.stderr.read()}")
-        yield base_url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, 15)
-        process.wait(timeout=30)
-        process.stderr.close()
+    with contextlib.ExitStack() as stack:
+        log = stderr or stack.enter_context(tempfile.TemporaryFile("w+"))
+        process = subprocess.Popen(
+            ["bash", "-c", command or procfile("web")],
+            cwd=cwd,
+            env=environment(PORT=str(port), **env),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            text=True,
+            start_new_session=True,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while process.poll() is None and time.monotonic() < deadline:
+                try:
+                    urllib.request.urlopen(f"{base_url}/healthz", timeout=2).close()
+                    break
+                except urllib.error.HTTPError:
+                    break  # Any answer will do (/healthz may rightly say 503): it is serving.
+                except OSError:
+                    time.sleep(0.1)
+            if process.poll() is not None or time.monotonic() >= deadline:
+                process.kill()
+                process.wait()
+                log.seek(0)
+                raise RuntimeError(f"the web process exited:\n{log.read()}")
+            yield base_url
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, 15)
+            process.wait(timeout=30)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -142,14 +147,14 @@ class Client:
         self.cookies = {}
         self.opener = urllib.request.build_opener(NoRedirect)
 
-    def request(self, path, data=None, headers=None):
+    def request(self, path, data=None, headers=None, method=None):
         headers = {**(headers or {})}
         if self.https:
             headers.setdefault("X-Forwarded-Proto", "https")
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base_url + path, data=body, headers=headers)
+        req = urllib.request.Request(self.base_url + path, body, headers, method=method)
         try:
             response = self.opener.open(req, timeout=30)
         except urllib.error.HTTPError as error:

@@ -35,5 +35,6 @@ def page_queries(queries):
     return [
         query["sql"]
         for query in queries
-        if query["sql"].startswith("SELECT") and "flaskr_cache" not in query["sql"]
+        if query["sql"].startswith("SELECT")
+        and not re.search(r"flaskr_(cache|pages)", query["sql"])
     ]

@@ -88,11 +88,32 @@ class AddEntryTests(TestCase):
     def test_it_rejects_a_text_over_100000_characters(self):
         self.assert_refused(self.post(title="Kept title", text="x" * 100_001), "at most 100000")
 
-    def test_it_rejects_a_nul_byte_in_the_title(self):
-        self.assert_refused(self.post(title="bad\x00title"), "Null characters are not allowed")
+    def test_control_characters_are_dropped_and_the_rest_is_posted(self):
+        """A NUL or another C0 control character: dropped, never a 400 or a 500."""
+        response = self.post(title="a\x00b\x01c\x7f", text="x\x00y\x0bz\x1f")
+        self.assertRedirects(response, "/")
+        entry = Entry.objects.get()
+        self.assertEqual((entry.title, entry.text), ("abc", "xyz"))
 
-    def test_it_rejects_a_nul_byte_in_the_text(self):
-        self.assert_refused(self.post(text="bad\x00text"), "Null characters are not allowed")
+    def test_tabs_newlines_and_other_format_characters_are_kept(self):
+        """(The text is HTML: a carriage return before a newline goes, as HTML parsing does.)"""
+        self.assertRedirects(self.post(title="a\tb", text="one\r\ntwo\u200bthree\t."), "/")
+        entry = Entry.objects.get()
+        self.assertEqual((entry.title, entry.text), ("a\tb", "one\ntwo\u200bthree\t."))
+
+    def test_a_title_of_control_characters_only_is_blank(self):
+        self.assert_refused(self.post(title="\x01\x02", text="Kept text"), "Kept text")
+
+    def test_it_rejects_a_text_that_sanitizes_to_nothing(self):
+        """Nothing would be left to show: refused like a blank text."""
+        response = self.post(title="Kept title", text="<script>alert(1)</script>")
+        self.assert_refused(response, "This field is required.", 'value="Kept title"')
+
+    def test_the_length_limit_applies_to_the_text_as_stored(self):
+        """Sanitizing escapes a bare < as &lt;: what is stored must fit the column."""
+        self.assert_refused(self.post(text="x" * 99_990 + "<" * 10), "at most 100000")
+        self.assertRedirects(self.post(text="x" * 99_996 + "<"), "/")
+        self.assertEqual(Entry.objects.get().text, "x" * 99_996 + "&lt;")
 
     def test_the_re_shown_form_escapes_what_was_typed(self):
         response = self.post(title='"><script>alert(1)</script>', text="")

@@ -1,5 +1,12 @@
 """Entry text and safety: the title is plain text, the text is sanitized HTML."""
 
+import importlib
+import json
+import tempfile
+
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 
 from entries.models import Entry, sanitize_html
@@ -91,3 +98,86 @@ class EntryTextOnPagesTests(TestCase):
 
     def test_the_entry_str_is_its_title(self):
         self.assertEqual(str(create_entry("My title")), "My title")
+
+
+class EveryPathTests(TestCase):
+    """Control characters never reach the database, and the text is always sanitized,
+    whichever way an entry is written."""
+
+    DIRTY_TITLE = "Bell\x07 and\x00 delete\x7f"
+    DIRTY_TEXT = "<script>alert(1)</script><em>ok</em>\x01\x0b"
+    CLEAN = ("Bell and delete", "<em>ok</em>")
+
+    def stored(self):
+        return tuple(Entry.objects.values_list("title", "text").get())
+
+    def test_the_shell_create(self):
+        create_entry(self.DIRTY_TITLE, self.DIRTY_TEXT)
+        self.assertEqual(self.stored(), self.CLEAN)
+
+    def test_bulk_create(self):
+        Entry.objects.bulk_create([Entry(title=self.DIRTY_TITLE, text=self.DIRTY_TEXT)])
+        self.assertEqual(self.stored(), self.CLEAN)
+
+    def test_queryset_update(self):
+        create_entry()
+        Entry.objects.update(title=self.DIRTY_TITLE, text=self.DIRTY_TEXT)
+        self.assertEqual(self.stored(), self.CLEAN)
+
+    def test_fixtures(self):
+        fixture = [
+            {
+                "model": "entries.entry",
+                "pk": 7,
+                "fields": {
+                    "title": self.DIRTY_TITLE,
+                    "text": self.DIRTY_TEXT,
+                    "created_at": "2026-01-01T00:00:00Z",
+                },
+            }
+        ]
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
+            json.dump(fixture, file)
+            file.flush()
+            call_command("loaddata", file.name, verbosity=0)
+        self.assertEqual(self.stored(), self.CLEAN)
+
+    def test_the_admin(self):
+        admin = create_user("boss", "pw", is_staff=True, is_superuser=True)
+        self.client.force_login(admin)
+        response = self.client.post(
+            "/admin/entries/entry/add/",
+            {
+                "title": "Bell\x07 and delete\x7f",
+                "text": self.DIRTY_TEXT,
+                "created_at_0": "2026-01-02",
+                "created_at_1": "03:04:05",
+            },
+        )
+        self.assertRedirects(response, "/admin/entries/entry/")
+        self.assertEqual(self.stored(), ("Bell and delete", "<em>ok</em>"))
+
+    def test_the_admin_refuses_a_text_that_sanitizes_to_nothing_or_grows_too_long(self):
+        admin = create_user("boss", "pw", is_staff=True, is_superuser=True)
+        self.client.force_login(admin)
+        for text, error in [
+            ("<script>x</script>", "This field is required."),
+            ("<" * 99_000, "at most 100000 characters"),
+        ]:
+            form = {"title": "T", "text": text, "created_at_0": "2026-01-02", "created_at_1": "1:2"}
+            with self.subTest(error=error):
+                response = self.client.post("/admin/entries/entry/add/", form)
+                self.assertContains(response, error)
+        self.assertFalse(Entry.objects.exists())
+
+    def test_stored_rows_are_cleaned_by_a_data_migration(self):
+        """Rows written before this release, by any path, are cleaned once by `migrate`."""
+        entry = create_entry("Clean", "Clean")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE entries_entry SET title = %s, text = %s WHERE id = %s",
+                ["Old\x01 title", "<em>old</em>\x1b<script>x</script>", entry.pk],
+            )
+        migration = importlib.import_module("entries.migrations.0005_clean_stored_text")
+        migration.clean_stored_text(apps, None)
+        self.assertEqual(self.stored(), ("Old title", "<em>old</em>"))

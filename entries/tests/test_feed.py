@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
+import feedparser
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -62,3 +63,18 @@ class FeedTests(TestCase):
         with CaptureQueriesContext(connection) as queries:
             self.feed()
         self.assertEqual(len(page_queries(queries)), 1)
+
+
+class FeedWhateverEntriesHoldTests(TestCase):
+    def test_control_characters_in_an_entry_leave_the_feed_valid(self):
+        """One stored \\x01 used to make the feed a 500 for every reader."""
+        create_entry("Bell\x07 title\x01", "<p>Vertical\x0btab and escape\x1b</p>")
+        create_entry("Tab\tand newline", "Line one\nline two\r\n<em>end</em>")
+        response = self.client.get("/feed/")
+        self.assertEqual(response.status_code, 200)
+        feed = feedparser.parse(response.content)
+        self.assertFalse(feed.bozo, feed.get("bozo_exception"))
+        self.assertEqual(
+            [entry.title for entry in feed.entries], ["Tab\tand newline", "Bell title"]
+        )
+        self.assertEqual(feed.entries[1].content[0].value, "<p>Verticaltab and escape</p>")

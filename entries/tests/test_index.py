@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -123,7 +123,7 @@ class IndexTests(TestCase):
         create_entries(30)
         Entry.objects.update(author=author)
         for url in ["/", "/?" + next_link(self.client.get("/"))[1:]]:
-            cache.clear()
+            caches["pages"].clear()
             with self.subTest(url=url), CaptureQueriesContext(connection) as queries:
                 self.client.get(url)
             sql = page_queries(queries)

@@ -6,9 +6,10 @@ from io import StringIO
 from unittest import mock
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -18,6 +19,7 @@ from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from entries import caching
 from entries.caching import (
     VERSION_KEY,
     author_saved,
@@ -50,7 +52,7 @@ class PageCacheTests(TestCase):
                 with CaptureQueriesContext(connection) as queries:
                     again = self.client.get(url)
                 self.assertEqual(len(queries), 1)
-                self.assertIn("flaskr_cache", queries[0]["sql"])
+                self.assertIn("flaskr_pages", queries[0]["sql"])
                 self.assertEqual(again.status_code, 200)
                 self.assertEqual(again.content, first.content)
                 self.assertEqual(again["Content-Type"], first["Content-Type"])
@@ -125,13 +127,13 @@ class PageCacheTests(TestCase):
         transaction, before the commit; the version set after the commit outdates its page."""
         with self.captureOnCommitCallbacks(execute=True), transaction.atomic():
             create_entry("Committed later")
-            inside = cache.get(VERSION_KEY)
+            inside = caches["pages"].get(VERSION_KEY)
         self.assertIsNotNone(inside)
-        self.assertNotEqual(cache.get(VERSION_KEY), inside)
+        self.assertNotEqual(caches["pages"].get(VERSION_KEY), inside)
 
     def test_an_empty_or_evicted_cache_serves_the_current_page(self):
         self.client.get("/")
-        cache.clear()
+        caches["pages"].clear()
         create_entry("After the clear")
         self.client.get("/")
         self.assertEqual(titles(self.client.get("/")), ["After the clear", "First entry"])
@@ -170,23 +172,24 @@ class CachedForReadersTests(TestCase):
             return HttpResponse(get_token(request))
 
         calls = []
-        cached = cached_for_readers(lambda request: calls.append(1) or view(request))
+        cached = cached_for_readers()(lambda request: calls.append(1) or view(request))
         first = cached(RequestFactory().get("/form"))
         second = cached(RequestFactory().get("/form"))
         self.assertEqual(len(calls), 2)
         self.assertNotEqual(first.content, second.content)
 
-    def test_only_gets_are_served_from_the_cache(self):
+    def test_only_gets_and_heads_are_served_from_the_cache(self):
         calls = []
-        cached = cached_for_readers(lambda request: calls.append(1) or HttpResponse("page"))
+        cached = cached_for_readers()(lambda request: calls.append(1) or HttpResponse("page"))
         cached(RequestFactory().get("/page"))
         cached(RequestFactory().head("/page"))
+        cached(RequestFactory().post("/page"))
         cached(RequestFactory().get("/page"))
         self.assertEqual(len(calls), 2)
 
     def test_a_request_with_a_session_cookie_is_never_served_from_the_cache(self):
         calls = []
-        cached = cached_for_readers(lambda request: calls.append(1) or HttpResponse("page"))
+        cached = cached_for_readers()(lambda request: calls.append(1) or HttpResponse("page"))
         cached(RequestFactory().get("/page"))
         request = RequestFactory().get("/page")
         request.COOKIES["sessionid"] = "anything"
@@ -213,7 +216,7 @@ class BlogVersionTests(TestCase):
         with self.captureOnCommitCallbacks() as callbacks:
             change()
         self.assertEqual(len(callbacks), 1 if changes else 0)
-        self.assertEqual(cache.get(VERSION_KEY) != before, changes)
+        self.assertEqual(caches["pages"].get(VERSION_KEY) != before, changes)
 
     def test_saving_or_deleting_an_entry_or_a_user_changes_the_blog_once(self):
         user = get_user_model()(username="someone")
@@ -248,4 +251,92 @@ class BlogVersionTests(TestCase):
         a_year_later = timezone.now() + timedelta(days=365)
         # The clock DatabaseCache checks expiry times against.
         with mock.patch("django.core.cache.backends.db.tz_now", return_value=a_year_later):
-            self.assertEqual(cache.get(VERSION_KEY), version)
+            self.assertEqual(caches["pages"].get(VERSION_KEY), version)
+
+
+class CacheBoundsTests(TestCase):
+    """What may fill the cache, what a deploy does to it, and what is never in it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.entry = create_entry("First entry", "Some text")
+
+    def cached_pages(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {settings.CACHES['pages']['LOCATION']}")
+            return cursor.fetchone()[0]
+
+    def test_junk_query_parameters_do_not_fill_the_cache(self):
+        self.client.get("/")
+        before = self.cached_pages()
+        for n in range(1000):
+            response = self.client.get("/", {"utm_source": n})
+            self.assertEqual(response.status_code, 200)
+        self.client.get("/search/", {"query": "entry", "x": "1"})
+        self.assertEqual(self.cached_pages(), before)
+
+    def test_junk_query_parameters_still_get_the_current_page(self):
+        self.client.get("/?x=1")
+        create_entry("Second entry")
+        self.assertEqual(titles(self.client.get("/?x=1")), ["Second entry", "First entry"])
+
+    def test_canonical_urls_are_cached(self):
+        before = self.cached_pages()
+        for url in ["/", "/search/?query=entry", f"/entries/{self.entry.pk}/", "/feed/"]:
+            self.client.get(url)
+        self.assertEqual(self.cached_pages(), before + 4)
+
+    def test_a_broken_page_link_is_not_cached(self):
+        before = self.cached_pages()
+        with self.assertLogs("django.request", "WARNING"):
+            self.assertEqual(self.client.get("/?before=junk").status_code, 400)
+        self.assertEqual(self.cached_pages(), before)
+
+    def test_a_page_cached_by_one_build_is_not_served_by_another(self):
+        """A deploy that changes a static file changes the hashed names every page holds."""
+        with mock.patch("entries.caching.build_id", return_value="build-one"):
+            self.client.get("/")
+        with connection.cursor() as cursor:  # Behind the cache's back: no new version.
+            cursor.execute("UPDATE entries_entry SET title = 'Changed without a signal'")
+        with mock.patch("entries.caching.build_id", return_value="build-one"):
+            self.assertEqual(titles(self.client.get("/")), ["First entry"])  # still cached
+        with mock.patch("entries.caching.build_id", return_value="build-two"):
+            self.assertEqual(titles(self.client.get("/")), ["Changed without a signal"])
+
+    def test_the_cache_is_bounded_in_bytes_and_keeps_sessions_apart(self):
+        pages = caches["pages"]
+        self.assertLessEqual(pages._max_entries * caching.LARGEST_PAGE, 128 * 1024 * 1024)
+        self.assertNotEqual(settings.SESSION_CACHE_ALIAS, "pages")
+        self.assertNotEqual(
+            settings.CACHES["pages"]["LOCATION"], settings.CACHES["default"]["LOCATION"]
+        )
+
+    def test_a_page_larger_than_the_limit_is_not_stored(self):
+        create_entry("Huge", "x" * 99_000)
+        create_entry("Huge too", "y" * 99_000)
+        before = self.cached_pages()
+        self.assertEqual(self.client.get("/").status_code, 200)
+        self.assertEqual(self.cached_pages(), before)
+
+    def test_logged_in_pages_are_private_and_not_stored_by_anyone(self):
+        self.client.force_login(create_user())
+        for url in ["/", "/search/?query=entry", f"/entries/{self.entry.pk}/", "/feed/"]:
+            with self.subTest(url=url):
+                cache_control = self.client.get(url)["Cache-Control"]
+                self.assertIn("private", cache_control)
+                self.assertIn("no-store", cache_control)
+
+    def test_reader_pages_are_not_private(self):
+        self.assertNotIn("private", self.client.get("/").get("Cache-Control", ""))
+
+    def test_a_failing_cache_never_turns_a_stored_post_into_an_error(self):
+        """The post is committed before the cache is told; it is acknowledged once."""
+        self.client.force_login(create_user())
+        with (
+            mock.patch("entries.caching.new_version", side_effect=ConnectionError("cache down")),
+            self.captureOnCommitCallbacks(execute=True),
+            self.assertLogs(level="ERROR"),
+        ):
+            response = self.client.post("/add", {"title": "Stored once", "text": "t"})
+        self.assertRedirects(response, "/", fetch_redirect_response=False)
+        self.assertEqual(Entry.objects.filter(title="Stored once").count(), 1)

@@ -9,7 +9,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import TestCase
 from django.utils import timezone
 
-from entries.tests.helpers import PASSWORD, USERNAME, create_user
+from entries.tests.helpers import PASSWORD, USERNAME, create_entry, create_user
 from tools.servers import run
 
 HTTPS = {"headers": {"x-forwarded-proto": "https"}}
@@ -130,3 +130,24 @@ class ClientAddressTests(TestCase):
 
         with mock.patch.dict(os.environ, {"DYNO": "web.1"}):
             self.assertEqual(client_ip(self.request()), "10.1.1.1")
+
+
+class HeadAndFaviconTests(TestCase):
+    def test_head_answers_wherever_get_does_without_a_body(self):
+        entry = create_entry("An entry")
+        for url in ["/", "/search/?query=entry", f"/entries/{entry.pk}/", "/feed/", "/healthz"]:
+            with self.subTest(url=url):
+                response = self.client.head(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.content, b"")
+
+    def test_the_favicon_is_an_image(self):
+        response = self.client.get("/favicon.ico")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(response["Content-Type"], {"image/x-icon", "image/vnd.microsoft.icon"})
+        self.assertEqual(b"".join(response.streaming_content)[:4], b"\x00\x00\x01\x00")
+
+    def test_pages_say_which_browser_features_they_never_use(self):
+        policy = self.client.get("/")["Permissions-Policy"]
+        for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"]:
+            self.assertIn(feature, policy)

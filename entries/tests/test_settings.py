@@ -9,11 +9,13 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from unittest import mock
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.test import SimpleTestCase, override_settings
+from django.db import connection, connections
+from django.test import SimpleTestCase, TestCase, override_settings
 
 from flaskr_site.env import env_bool, env_list, require_secret_key
 
@@ -23,7 +25,8 @@ from flaskr_site import settings as s
 db = s.DATABASES["default"]
 print(json.dumps({"debug": s.DEBUG, "hosts": s.ALLOWED_HOSTS, "engine": db["ENGINE"],
                   "name": str(db["NAME"]), "host": db.get("HOST"), "key": s.SECRET_KEY,
-                  "redirect": s.SECURE_SSL_REDIRECT, "health": db["CONN_HEALTH_CHECKS"]}))
+                  "redirect": s.SECURE_SSL_REDIRECT, "health": db["CONN_HEALTH_CHECKS"],
+                  "log_level": s.LOGGING["root"]["level"]}))
 """
 
 
@@ -111,6 +114,23 @@ class EnvironmentTests(SimpleTestCase):
             DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
         )
         self.assertEqual(result.returncode, 0, result.stderr)
+
+
+class SQLiteDurabilityTests(TestCase):
+    def test_an_acknowledged_post_survives_a_power_cut(self):
+        """WAL with synchronous=FULL: each commit is on disk before the post is answered."""
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite only")
+        # The test database is in memory: open a file database as the settings configure one.
+        with tempfile.TemporaryDirectory() as tmp:
+            settings_dict = {**connection.settings_dict, "NAME": f"{tmp}/f.db"}
+            database = type(connections["default"])(settings_dict, alias="file")
+            with database.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode")
+                self.assertEqual(cursor.fetchone()[0], "wal")
+                cursor.execute("PRAGMA synchronous")
+                self.assertEqual(cursor.fetchone()[0], 2)  # FULL
+            database.close()
 
 
 class EnvBoolTests(SimpleTestCase):

@@ -7,6 +7,7 @@ nothing into the working tree.
 """
 
 import re
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -94,3 +95,61 @@ class ProductionRefusalTests(SimpleTestCase):
         self.assertEqual(status, 503)
         self.assertTrue(body.startswith("database unavailable"))
         self.assertIn("no-store", headers["Cache-Control"])
+
+
+class OperatorTests(SimpleTestCase):
+    """What an operator of a real deploy sees: logs on stderr, HEAD, the cache across deploys."""
+
+    def setUp(self):
+        self.tmp = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        self.app = build(self.tmp / "app")
+        self.env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{self.tmp / 'p.db'}"}
+        run(procfile("release"), self.app, **self.env)
+
+    def test_a_failure_leaves_one_log_entry_with_the_traceback_and_the_request_id(self):
+        with sqlite3.connect(self.tmp / "p.db") as database:
+            database.execute("DROP TABLE flaskr_pages")  # The index needs it; /healthz does not.
+        with (
+            open(self.tmp / "stderr.log", "w+") as log,
+            web_process(cwd=self.app, stderr=log, **self.env) as base_url,
+        ):
+            status, _, page = Client(base_url).request("/", headers={"X-Request-ID": "req-42"})
+        self.assertEqual(status, 500)
+        self.assertIn("Something went wrong on our side. It has been logged", page)
+        output = (self.tmp / "stderr.log").read_text()
+        errors = [line for line in output.splitlines() if line.startswith("ERROR")]
+        self.assertEqual(len(errors), 1, output)
+        entry = output[output.index("ERROR django.request") :]
+        self.assertIn("Traceback (most recent call last)", entry)
+        self.assertTrue(entry.startswith("ERROR django.request request_id=req-42 GET / 500:"))
+        self.assertIn("no such table: flaskr_pages", entry)
+
+    def test_head_answers_200_without_a_body_and_the_favicon_is_served(self):
+        with web_process(cwd=self.app, **self.env) as base_url:
+            client = Client(base_url)
+            for path in ["/", "/search/?query=x", "/feed/", "/healthz"]:
+                with self.subTest(path=path):
+                    status, headers, body = client.request(path, method="HEAD")
+                    self.assertEqual((status, body), (200, ""))
+                    self.assertNotEqual(headers["Content-Length"], "0")
+            status, headers, _ = client.request("/favicon.ico")
+            self.assertEqual(status, 200)
+            self.assertIn(headers["Content-Type"], {"image/x-icon", "image/vnd.microsoft.icon"})
+
+    def test_a_page_cached_by_one_build_is_not_served_by_the_next(self):
+        """Both builds on one database: the second must not hand out the first's page,
+        whose stylesheet no longer exists."""
+        with web_process(cwd=self.app, **self.env) as base_url:
+            first = stylesheet(Client(base_url).request("/")[2])
+        with open(self.app / "static" / "style.css", "a") as css:
+            css.write("\n/* the next deploy */\n")
+        run("python manage.py collectstatic --noinput", self.app)
+        with web_process(cwd=self.app, **self.env) as base_url:
+            client = Client(base_url)
+            second = stylesheet(client.request("/")[2])
+            self.assertNotEqual(second, first)
+            self.assertEqual(client.request(second)[0], 200)
+
+
+def stylesheet(page):
+    return re.search(r'href="(/static/style\.[0-9a-f]{12}\.css)"', page).group(1)

@@ -6,7 +6,7 @@ USERNAME = PASSWORD = "admin"
 
 
 class Command(BaseCommand):
-    help = "Make sure the development account admin/admin exists (debug only; `make run` calls it)."
+    help = "Make the account admin/admin if it is missing (debug only; `make run` calls it)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -14,13 +14,15 @@ class Command(BaseCommand):
                 "Refusing to make an account with a known password: debug is off. "
                 "Use `python manage.py createsuperuser` for a real account."
             )
-        user, created = get_user_model().objects.get_or_create(username=USERNAME)
-        user.is_staff = user.is_superuser = True
-        user.set_password(PASSWORD)
-        user.save()
+        users = get_user_model().objects
+        if users.filter(username=USERNAME).exists():
+            # DATABASE_URL may name a real blog: an existing account is never changed.
+            self.stdout.write(f"{USERNAME} exists already; its password is unchanged.")
+            return
+        users.create_superuser(USERNAME, password=PASSWORD)
         self.stdout.write(
             self.style.WARNING(
-                f"Development account {'created' if created else 'ready'}: log in as "
-                f"{USERNAME} / {PASSWORD} (debug only, never made with debug off)."
+                f"Development account created: log in as {USERNAME} / {PASSWORD} "
+                f"(debug only, never made with debug off)."
             )
         )

@@ -1,0 +1,24 @@
+"""Headers every answer of the site carries, whichever app made it."""
+
+from django.utils.cache import patch_cache_control
+
+# The browser features no page of the blog uses, refused for the page and anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "payment", "usb",
+    ]
+)  # fmt: skip
+
+
+def site_headers_middleware(get_response):
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # A logged-in page holds the user's name and forms: no browser or proxy may keep it.
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return middleware
