@@ -13,3 +13,6 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+    # Logins are many in the tests (throttling counts dozens): a fast hasher keeps them quick.
+    # The real hasher is what the production-mode and deploy tests run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,9 @@ from entries.models import Entry
 
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
+    """The admin follows the pages' rules: with entries.change_entry (or delete_entry), every
+    entry; without, a staff user who may post sees and changes only their own."""
+
     form = EntryForm  # The same validation as /add: clean, sanitized, short enough as stored.
     fields = ["title", "text", "author", "created_at"]
     list_display = ["title", "author", "created_at"]
@@ -14,3 +17,38 @@ class EntryAdmin(admin.ModelAdmin):
     search_fields = ["title", "text"]
     date_hierarchy = "created_at"
     raw_id_fields = ["author"]
+
+    def get_queryset(self, request):
+        entries = super().get_queryset(request)
+        if self.sees_every_entry(request.user):
+            return entries
+        return entries.filter(author=request.user)
+
+    def sees_every_entry(self, user):
+        return any(
+            user.has_perm(f"entries.{right}_entry") for right in ["view", "change", "delete"]
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:  # The list: a writer may open it, to find their own entries.
+            return super().has_change_permission(request) or request.user.has_perm(
+                "entries.add_entry"
+            )
+        return obj.may_change(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:  # The list's bulk action: only for those who may delete any entry.
+            return super().has_delete_permission(request)
+        return obj.may_delete(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # An author may not hand their entry to someone else; an editor may.
+        return [] if request.user.has_perm("entries.change_entry") else ["author"]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)

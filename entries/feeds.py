@@ -35,7 +35,7 @@ class LatestEntriesFeed(Feed):
         return item.created_at
 
     def item_updateddate(self, item):
-        return item.created_at
+        return item.updated_at
 
     def item_extra_kwargs(self, item):
         return {"content": item.text}

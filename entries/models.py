@@ -92,6 +92,7 @@ class Entry(models.Model):
         related_name="entries",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = EntryQuerySet.as_manager()
 
@@ -116,6 +117,19 @@ class Entry(models.Model):
     def get_absolute_url(self):
         return reverse("entries:detail", args=[self.pk])
 
+    def may_change(self, user):
+        """The author may edit their entry; anyone else needs entries.change_entry
+        (superusers hold every permission)."""
+        return user.is_authenticated and (
+            self.author_id == user.pk or user.has_perm("entries.change_entry")
+        )
+
+    def may_delete(self, user):
+        """The author may delete their entry; anyone else needs entries.delete_entry."""
+        return user.is_authenticated and (
+            self.author_id == user.pk or user.has_perm("entries.delete_entry")
+        )
+
     def prepare(self):
         """Make the title and text fit to store: every path to the table passes here
         (save(), fixtures through prepare_raw_save, the QuerySet's bulk writes)."""
@@ -126,6 +140,7 @@ class Entry(models.Model):
 
 @receiver(pre_save, sender=Entry)
 def prepare_raw_save(sender, instance, raw, **kwargs):
-    """Fixtures (loaddata) save rows raw, without Entry.save()."""
+    """Fixtures (loaddata) save rows raw, without Entry.save() and without auto_now."""
     if raw:
         instance.prepare()
+        instance.updated_at = instance.updated_at or instance.created_at

@@ -8,6 +8,7 @@ app_name = "entries"
 urlpatterns = [
     path("", views.index, name="index"),
     path("entries/<int:pk>/", views.detail, name="detail"),
+    path("entries/<int:pk>/edit/", views.edit, name="edit"),
     path("add", views.add, name="add"),
     path("delete/<int:pk>", views.delete, name="delete"),
     path("login", views.LoginView.as_view(), name="login"),

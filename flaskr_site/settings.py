@@ -203,7 +203,9 @@ LOGGING = {
 }
 
 # Login throttling (django-axes): 5 failures for one username from one address lock
-# that pair out for 15 minutes, on /login and /admin/login/ alike, with a 429 page.
+# that pair out for 15 minutes, on /login and /admin/login/ alike, with a 429 page; 30
+# failures from one address, whatever the usernames, lock the address (entries/throttling.py).
+AXES_HANDLER = "entries.throttling.AxesHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

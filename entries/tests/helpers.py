@@ -3,6 +3,7 @@
 import re
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from entries.models import Entry
 
@@ -13,6 +14,20 @@ PASSWORD = "default"
 
 def create_user(username=USERNAME, password=PASSWORD, **extra):
     return get_user_model().objects.create_user(username=username, password=password, **extra)
+
+
+def create_admin(username=USERNAME, password=PASSWORD):
+    """The tutorial's one admin: a superuser, who holds every permission."""
+    return create_user(username, password, is_staff=True, is_superuser=True)
+
+
+def create_writer(username="writer", password=PASSWORD, *permissions):
+    """A user with the given entries permissions ("add_entry", "change_entry", ...)."""
+    user = create_user(username, password)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="entries", codename__in=permissions)
+    )
+    return user
 
 
 def create_entry(title="A title", text="Some text", author=None, **extra):

@@ -3,13 +3,13 @@
 from django.test import TestCase
 
 from entries.models import Entry
-from entries.tests.helpers import create_entry, create_user
+from entries.tests.helpers import create_admin, create_entry
 
 
 class AddEntryTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.user = create_user()
+        cls.user = create_admin()
 
     def setUp(self):
         self.client.force_login(self.user)

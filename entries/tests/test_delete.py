@@ -3,7 +3,7 @@
 from django.test import Client, TestCase
 
 from entries.models import Entry
-from entries.tests.helpers import create_entry, create_user
+from entries.tests.helpers import create_admin, create_entry
 
 JSON = {"accept": "application/json"}
 
@@ -11,7 +11,7 @@ JSON = {"accept": "application/json"}
 class DeleteTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.user = create_user()
+        cls.user = create_admin()
 
     def setUp(self):
         self.entry = create_entry("Doomed")

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import TestCase
 
 from entries.models import Entry, sanitize_html
-from entries.tests.helpers import create_entry, create_user
+from entries.tests.helpers import create_admin, create_entry, create_user
 
 SAFE_REL = 'rel="noopener noreferrer nofollow"'
 
@@ -81,7 +81,7 @@ class SanitizeTests(TestCase):
 class EntryTextOnPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.user = create_user()
+        cls.user = create_admin()
 
     def test_a_posted_script_never_reaches_the_page(self):
         self.client.force_login(self.user)

@@ -37,7 +37,9 @@ class FeedTests(TestCase):
         self.assertEqual(link, f"http://testserver/entries/{entry.pk}/")
         self.assertEqual(item.find(f"{ATOM}author/{ATOM}name").text, "alice")
         updated = item.find(f"{ATOM}updated").text
-        self.assertEqual(updated, entry.created_at.isoformat())
+        self.assertEqual(updated, entry.updated_at.isoformat())
+        published = item.find(f"{ATOM}published").text
+        self.assertEqual(published, entry.created_at.isoformat())
         content = item.find(f"{ATOM}content")
         self.assertEqual(content.attrib["type"], "html")
         self.assertEqual(content.text, "<strong>bold</strong>")

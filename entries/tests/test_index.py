@@ -9,7 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from entries.models import Entry
-from entries.tests.helpers import create_entry, create_user, next_link, page_queries, titles
+from entries.tests.helpers import (
+    create_admin,
+    create_entry,
+    create_user,
+    next_link,
+    page_queries,
+    titles,
+)
 
 
 def create_entries(count):
@@ -134,7 +141,7 @@ class IndexTests(TestCase):
 
     def test_the_add_form_is_shown_only_when_logged_in(self):
         self.assertNotContains(self.client.get("/"), 'action="/add"')
-        self.client.force_login(create_user())
+        self.client.force_login(create_admin())
         response = self.client.get("/")
         self.assertContains(response, '<form action="/add" method="post"')
         self.assertContains(response, 'name="title"')

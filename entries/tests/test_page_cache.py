@@ -28,7 +28,14 @@ from entries.caching import (
     new_version,
 )
 from entries.models import Entry
-from entries.tests.helpers import PASSWORD, USERNAME, create_entry, create_user, titles
+from entries.tests.helpers import (
+    PASSWORD,
+    USERNAME,
+    create_admin,
+    create_entry,
+    create_user,
+    titles,
+)
 
 READER_PAGES = ["/", "/search/?query=entry", "/feed/"]
 
@@ -36,7 +43,7 @@ READER_PAGES = ["/", "/search/?query=entry", "/feed/"]
 class PageCacheTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.user = create_user()
+        cls.user = create_admin()
         cls.entry = create_entry("First entry", "Some text", author=cls.user)
 
     def writer(self):
@@ -331,7 +338,7 @@ class CacheBoundsTests(TestCase):
 
     def test_a_failing_cache_never_turns_a_stored_post_into_an_error(self):
         """The post is committed before the cache is told; it is acknowledged once."""
-        self.client.force_login(create_user())
+        self.client.force_login(create_admin("poster"))
         with (
             mock.patch("entries.caching.new_version", side_effect=ConnectionError("cache down")),
             self.captureOnCommitCallbacks(execute=True),

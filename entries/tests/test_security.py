@@ -151,3 +151,49 @@ class HeadAndFaviconTests(TestCase):
         policy = self.client.get("/")["Permissions-Policy"]
         for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"]:
             self.assertIn(feature, policy)
+
+
+class SprayingTests(TestCase):
+    """Many usernames from one address: 30 failures within 15 minutes close that address."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = create_user("real", "right-password")
+
+    def spray(self, count, address="10.0.0.9"):
+        for n in range(count):
+            username = f"guess{n // 4}"  # 4 tries a name: never the 5 that lock one username
+            self.client.post(
+                "/login", {"username": username, "password": "wrong"}, REMOTE_ADDR=address
+            )
+
+    def log_in(self, address="10.0.0.9"):
+        return self.client.post(
+            "/login", {"username": "real", "password": "right-password"}, REMOTE_ADDR=address
+        )
+
+    def test_29_failures_from_one_address_still_let_a_right_password_in(self):
+        self.spray(29)
+        self.assertRedirects(self.log_in(), "/", fetch_redirect_response=False)
+
+    def test_after_30_failures_every_login_from_the_address_is_429(self):
+        self.spray(30)
+        response = self.log_in()
+        self.assertContains(response, "Too many failed logins", status_code=429)
+        self.assertNotContains(response, "real", status_code=429)
+        self.assertNotIn(SESSION_KEY, self.client.session)
+        admin = self.client.post(
+            "/admin/login/",
+            {"username": "real", "password": "right-password"},
+            REMOTE_ADDR="10.0.0.9",
+        )
+        self.assertEqual(admin.status_code, 429)
+
+    def test_other_addresses_are_not_affected(self):
+        self.spray(30)
+        self.assertRedirects(self.log_in("10.0.0.10"), "/", fetch_redirect_response=False)
+
+    def test_the_address_opens_again_after_the_cool_off(self):
+        self.spray(30)
+        AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+        self.assertRedirects(self.log_in(), "/", fetch_redirect_response=False)

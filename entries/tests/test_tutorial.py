@@ -8,13 +8,13 @@ from django.db import connection
 from django.test import TestCase
 
 from entries.models import Entry
-from entries.tests.helpers import PASSWORD, USERNAME, create_user
+from entries.tests.helpers import PASSWORD, USERNAME, create_admin
 
 
 class TutorialTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        create_user(USERNAME, PASSWORD)
+        create_admin(USERNAME, PASSWORD)
 
     def login(self, username, password):
         return self.client.post("/login", {"username": username, "password": password}, follow=True)

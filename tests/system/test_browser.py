@@ -9,7 +9,7 @@ import shutil
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from entries.models import Entry
-from entries.tests.helpers import create_entry, create_user
+from entries.tests.helpers import create_entry, create_user, create_writer
 from tests.system import require
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -27,7 +27,9 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-class BrowserTests(StaticLiveServerTestCase):
+class ChromiumTestCase(StaticLiveServerTestCase):
+    """A headless Chromium for each test class, a fresh context and page for each test."""
+
     @classmethod
     def setUpClass(cls):
         require(os.path.exists(CHROMIUM), "Chromium (apt-get install chromium)")
@@ -44,7 +46,6 @@ class BrowserTests(StaticLiveServerTestCase):
         super().tearDownClass()
 
     def setUp(self):
-        self.user = create_user("reader", "a-good-password", is_staff=True, is_superuser=True)
         self.problems = []
         self.context = self.browser.new_context()
         self.page = self.new_page(self.context)
@@ -60,12 +61,18 @@ class BrowserTests(StaticLiveServerTestCase):
         page.set_default_timeout(10_000)
         return page
 
-    def log_in(self, page):
+    def log_in(self, page, username="reader", password="a-good-password"):
         page.goto(f"{self.live_server_url}/login")
-        page.get_by_label("Username").fill("reader")
-        page.get_by_label("Password").fill("a-good-password")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         page.get_by_text("You were logged in").wait_for()
+
+
+class BrowserTests(ChromiumTestCase):
+    def setUp(self):
+        super().setUp()
+        self.user = create_user("reader", "a-good-password", is_staff=True, is_superuser=True)
 
     def test_log_in_add_and_delete_without_a_reload(self):
         self.log_in(self.page)
@@ -117,3 +124,49 @@ class BrowserTests(StaticLiveServerTestCase):
             self.page.goto(self.live_server_url + path)
         errors = [p for p in self.problems if "404 (Not Found)" not in p]
         self.assertEqual(errors, [])
+
+
+class PermissionsInTheBrowserTests(ChromiumTestCase):
+    """An author, an editor and a reader without rights, each in their own browser."""
+
+    def test_an_author_edits_and_deletes_their_own_entry_but_not_anothers(self):
+        author = create_writer("author", "author-password", "add_entry")
+        mine = create_entry("My entry", author=author)
+        create_entry("Not mine")
+        self.log_in(self.page, "author", "author-password")
+        self.assertEqual(self.page.get_by_role("button", name="Delete Not mine").count(), 0)
+        self.assertEqual(self.page.get_by_role("link", name="Edit Not mine").count(), 0)
+
+        self.page.get_by_role("link", name="Edit My entry").click()
+        self.page.get_by_label("Title").fill("My entry, fixed")
+        self.page.get_by_role("button", name="Save").click()
+        self.page.get_by_text("The entry was updated.").wait_for()
+        self.page.goto(self.live_server_url + "/")
+
+        self.page.evaluate("window.noReload = true")
+        self.page.get_by_role("button", name="Delete My entry, fixed").click()
+        self.page.locator(f'li.entry[data-id="{mine.pk}"]').wait_for(state="detached")
+        self.assertTrue(self.page.evaluate("window.noReload === true"))
+        self.assertEqual(list(Entry.objects.values_list("title", flat=True)), ["Not mine"])
+        self.assertEqual(self.problems, [])
+
+    def test_an_editor_deletes_anyones_entry_without_a_reload(self):
+        create_writer("editor", "editor-password", "change_entry", "delete_entry")
+        entry = create_entry("Someone's entry")
+        self.log_in(self.page, "editor", "editor-password")
+        self.assertEqual(self.page.get_by_role("button", name="Share").count(), 0)
+        self.page.get_by_role("button", name="Delete Someone's entry").click()
+        self.page.locator(f'li.entry[data-id="{entry.pk}"]').wait_for(state="detached")
+        self.page.get_by_text("Post Deleted").wait_for()
+        self.assertFalse(Entry.objects.exists())
+        self.assertEqual(self.problems, [])
+
+    def test_a_reader_without_rights_sees_no_form_and_no_buttons(self):
+        create_user("plain", "plain-password")
+        create_entry("Read only")
+        self.log_in(self.page, "plain", "plain-password")
+        self.assertEqual(self.page.get_by_role("button", name="Share").count(), 0)
+        self.assertEqual(self.page.get_by_role("button", name="Delete Read only").count(), 0)
+        self.assertEqual(self.page.get_by_role("link", name="Edit Read only").count(), 0)
+        self.page.get_by_role("button", name="log out").wait_for()
+        self.assertEqual(self.problems, [])
