@@ -13,5 +13,9 @@ preload_app = True
 accesslog = "-"
 # Heroku's router ends TLS and its addresses change: trust its X-Forwarded-* headers.
 forwarded_allow_ips = "*"
+# The longest request line gunicorn allows (its default is 4094): a search of the longest
+# query the site takes, in any script and percent-encoded, reaches Django, which answers
+# with its own page; a longer one is gunicorn's bare 414.
+limit_request_line = 8190
 # Heroku's router gives up on a request after 30 s.
 timeout = 30

@@ -126,9 +126,10 @@ def cached_for_readers(*parameters, absolute=False):
 
 
 def storable(request, response):
-    # A page with a CSRF token in it belongs to one browser.
+    # A page with a CSRF token in it belongs to one browser; a view may say no-store itself.
     return (
         response.status_code == 200
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "no-store" not in response.get("Cache-Control", "")
         and len(response.content) <= LARGEST_PAGE
     )

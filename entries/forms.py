@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from entries import search
 from entries.models import Entry, drop_control_characters, stored_text, visible_text
 
 
@@ -35,7 +36,10 @@ class EntryForm(forms.ModelForm):
 
 class SearchForm(forms.Form):
     query = forms.CharField(
-        label="Search", required=False, widget=forms.TextInput(attrs={"type": "search"})
+        label="Search",
+        required=False,
+        max_length=search.MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
 
 

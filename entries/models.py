@@ -35,9 +35,16 @@ def drop_control_characters(value):
     return CONTROL_CHARACTERS.sub("", value)
 
 
+# A tag of sanitized HTML: its attribute values are quoted, and may hold a ">".
+TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+BLOCK_TAG = re.compile(r"""</?(?:p|br|li|ul|ol|blockquote|pre|hr)\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
 def visible_text(html_text):
-    """What a reader sees of (sanitized) HTML: the text without its tags, entities read."""
-    return html.unescape(re.sub(r"<[^>]*>", " ", html_text))
+    """What a reader sees of sanitized HTML: the text without its tags (a line break between
+    blocks, nothing inside a line), entities read."""
+    text = BLOCK_TAG.sub("\n", html_text)
+    return html.unescape(TAG.sub("", text)).strip()
 
 
 def sanitize_html(text):
@@ -76,6 +83,7 @@ class EntryQuerySet(models.QuerySet):
             kwargs["title"] = drop_control_characters(kwargs["title"])
         if isinstance(kwargs.get("text"), str):
             kwargs["text"] = stored_text(kwargs["text"])
+            kwargs["plain_text"] = visible_text(kwargs["text"])
         updated = super().update(**kwargs)
         blog_changed()
         return updated
@@ -84,6 +92,9 @@ class EntryQuerySet(models.QuerySet):
 class Entry(models.Model):
     title = models.CharField(max_length=200)
     text = models.TextField(max_length=100_000, help_text="HTML is allowed; it is sanitized.")
+    # What a reader sees of the text (no tags, entities read), kept in step by prepare():
+    # search matches this, so that `strong` or `href` find no entry by its markup.
+    plain_text = models.TextField(default="", editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -135,6 +146,7 @@ class Entry(models.Model):
         (save(), fixtures through prepare_raw_save, the QuerySet's bulk writes)."""
         self.title = drop_control_characters(self.title)
         self.text = stored_text(self.text)
+        self.plain_text = visible_text(self.text)
         return self
 
 

@@ -1,51 +1,169 @@
-"""Search: which entries match a query, and how each database finds them through an index.
+"""Search: which entries match a query, how each database finds them at a bounded cost, and
+where the match is shown.
 
-The rules, in one place:
-- a query matches an entry whose title or text contains it, in any case, as typed (a
-  phrase, not words: `"`, `%`, `_` and FTS syntax are just text);
-- queries of SHORTEST_INDEXED_QUERY characters or more are served by a trigram index
-  (SQLite: FTS5 with the trigram tokenizer; PostgreSQL: pg_trgm GIN indexes);
-- a shorter query cannot use those indexes, so it is looked for in the newest page only.
+The rules (docs/reference.md says them to readers):
+- A query matches an entry whose title, or whose text as a reader sees it (`plain_text`: no
+  tags, no attributes, entities read), contains it, in any case, as typed: a phrase, in which
+  `"`, `%`, `_` and search syntax are just text.
+- A query is at most MAX_QUERY_LENGTH characters (longer: the form says so, nothing is
+  searched).
+- A query of SHORTEST_INDEXED_QUERY characters or more goes through a trigram index
+  (SQLite: FTS5 with the trigram tokenizer; PostgreSQL: pg_trgm GIN indexes), which gives
+  the MAX_MATCHES most recently written matches at most; those are shown newest first.
+- A shorter query cannot use a trigram index: it is looked for in the newest RECENT entries.
+- However a rule turns out, no search runs longer than TIME_LIMIT: the database stops it
+  (SQLite's progress handler, PostgreSQL's statement_timeout) and the page says so.
 """
 
+import contextlib
+import html
 import re
+import time
+from dataclasses import dataclass
 
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from entries.models import TAG, Entry
+
+MAX_QUERY_LENGTH = 200
 SHORTEST_INDEXED_QUERY = 3
+MAX_MATCHES = 1000
+RECENT = 1000
+TIME_LIMIT = 0.25  # seconds
+# A text longer than this (as a reader sees it) is shown as a snippet around the first match.
+LONG_TEXT = 600
+SNIPPET_BEFORE, SNIPPET_AFTER = 80, 220
 
-# On SQLite, a query found in this many entries or more is a common word: walking the
-# newest-first index and checking each entry finds a page sooner than sorting every match.
-COMMON_MATCHES = 2000
-
-# The entries whose title or text holds a phrase, from SQLite's trigram index (migration 0002).
-FTS_MATCHES = "SELECT rowid FROM entries_entry_fts WHERE entries_entry_fts MATCH %s"
-
-
-def is_indexed(query):
-    """Whether an index serves the query; if not, only the newest page is searched."""
-    return len(query) >= SHORTEST_INDEXED_QUERY
+# SQLite: the most recently written entries whose title or plain text holds the phrase, from
+# the trigram index (migration 0009), newest rowid first, so that FTS5 stops at the limit.
+FTS_MATCHES = (
+    "SELECT rowid FROM entries_entry_fts WHERE entries_entry_fts MATCH %s "
+    "ORDER BY rowid DESC LIMIT %s"
+)
 
 
-def matching(entries, query):
-    """The entries (a QuerySet) whose title or text contains `query`, in any case.
+class Stopped(Exception):
+    """The database stopped a search that ran past TIME_LIMIT."""
 
-    SQLite's trigram index is asked for the query as one quoted phrase, so that FTS syntax
-    in it is just text; for a common word it only counts the matches, up to COMMON_MATCHES,
-    and the newest entries are then checked one by one with a case-insensitive regular
-    expression (Python's, so in any script, as FTS does). PostgreSQL's pg_trgm indexes
-    serve Django's own icontains, and its planner makes the same choice itself.
-    """
-    connection = connections[entries.db]
-    if connection.vendor == "sqlite" and is_indexed(query):
+
+@dataclass
+class Found:
+    entries: list  # up to `limit` entries, newest first
+    capped: bool = False  # more matched than MAX_MATCHES: only the most recent are shown
+    recent_only: bool = False  # a short query: only the newest RECENT entries were looked at
+
+
+def find(query, before=None, limit=21):
+    """The entries matching `query`, newest first, older than the `before` key
+    (created_at, id) when given."""
+    entries = Entry.objects.select_related("author")
+    with time_limit(connections[entries.db]):
+        if len(query) < SHORTEST_INDEXED_QUERY:
+            return Found(recent_matches(entries, query, before, limit), recent_only=True)
+        keys = list(candidates(entries, query))
+    capped = len(keys) > MAX_MATCHES
+    keys = sorted(keys[:MAX_MATCHES], reverse=True)
+    if before:
+        keys = [key for key in keys if key < before]
+    ids = [pk for _, pk in keys[:limit]]
+    by_id = entries.in_bulk(ids)
+    return Found([by_id[pk] for pk in ids if pk in by_id], capped=capped)
+
+
+def contains(query):
+    return Q(title__icontains=query) | Q(plain_text__icontains=query)
+
+
+def candidates(entries, query):
+    """(created_at, id) of the most recently written matches, MAX_MATCHES + 1 at most (one
+    more tells that there are more)."""
+    if connections[entries.db].vendor == "sqlite":
         phrase = '"' + query.replace('"', '""') + '"'
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({FTS_MATCHES} LIMIT {COMMON_MATCHES})", [phrase])
-            (matches,) = cursor.fetchone()
-        if matches < COMMON_MATCHES:
-            return entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase]))
-        pattern = re.escape(query)
-        return entries.filter(Q(title__iregex=pattern) | Q(text__iregex=pattern))
-    return entries.filter(Q(title__icontains=query) | Q(text__icontains=query))
+        matches = entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase, MAX_MATCHES + 1]))
+    else:
+        matches = entries.filter(contains(query)).order_by("-id")[: MAX_MATCHES + 1]
+    return matches.values_list("created_at", "id")
+
+
+def recent_matches(entries, query, before, limit):
+    """Matches among the newest RECENT entries: an index walk of RECENT rows at most."""
+    oldest = entries.values_list("created_at", flat=True)[RECENT - 1 : RECENT]
+    matches = entries.filter(contains(query))
+    if oldest:
+        matches = matches.filter(created_at__gte=oldest[0])
+    if before:
+        matches = matches.filter(created_at__lte=before[0]).exclude(
+            created_at=before[0], pk__gte=before[1]
+        )
+    return list(matches[:limit])
+
+
+@contextlib.contextmanager
+def time_limit(connection):
+    """Have the database stop the queries inside after TIME_LIMIT seconds (Stopped)."""
+    try:
+        if connection.vendor == "postgresql":
+            with transaction.atomic(using=connection.alias):
+                with connection.cursor() as cursor:
+                    milliseconds = max(1, round(TIME_LIMIT * 1000))  # 0 would mean no limit
+                    cursor.execute("SET LOCAL statement_timeout = %s", [milliseconds])
+                yield
+        else:
+            connection.ensure_connection()
+            deadline = time.monotonic() + TIME_LIMIT
+            connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
+            try:
+                yield
+            finally:
+                connection.connection.set_progress_handler(None, 0)
+    except OperationalError as error:
+        if "interrupt" in str(error) or "statement timeout" in str(error):
+            raise Stopped(str(error)) from error
+        raise
+
+
+def mark(entries, query):
+    """Wrap each match of `query` in the entries' titles and texts in <mark>, case as
+    written: `entry.marked_title`, and `entry.marked_text` (the text, or for a long one a
+    snippet around the first match, `entry.snippet` then true)."""
+    pattern = re.compile(re.escape(query), re.IGNORECASE)
+    for entry in entries:
+        entry.marked_title = mark_safe(mark_text(entry.title, pattern))
+        entry.snippet = len(entry.plain_text) > LONG_TEXT
+        if entry.snippet:
+            entry.marked_text = mark_safe(snippet(entry.plain_text, pattern))
+        else:
+            entry.marked_text = mark_safe(mark_html(entry.text, pattern))
+    return entries
+
+
+def mark_text(text, pattern):
+    """Plain text, escaped, with <mark> around each match."""
+    pieces, end = [], 0
+    for match in pattern.finditer(text):
+        pieces += [escape(text[end : match.start()]), f"<mark>{escape(match[0])}</mark>"]
+        end = match.end()
+    return "".join(pieces) + escape(text[end:])
+
+
+def mark_html(sanitized, pattern):
+    """Sanitized HTML with <mark> around each match inside its text, never inside a tag.
+    (A match across tags, such as "bold text" in "<b>bold</b> text", is found, not marked.)"""
+    pieces, end = [], 0
+    for tag in TAG.finditer(sanitized):
+        pieces += [mark_text(html.unescape(sanitized[end : tag.start()]), pattern), tag[0]]
+        end = tag.end()
+    return "".join(pieces) + mark_text(html.unescape(sanitized[end:]), pattern)
+
+
+def snippet(plain, pattern):
+    """The words around the first match of a long plain text, marked."""
+    match = pattern.search(plain)
+    start = max(0, match.start() - SNIPPET_BEFORE) if match else 0
+    end = min(len(plain), (match.end() if match else 0) + SNIPPET_AFTER)
+    text = plain[start:end].replace("\n", " ")
+    return f"{'…' if start else ''}{mark_text(text, pattern)}{'…' if end < len(plain) else ''}"

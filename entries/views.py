@@ -11,13 +11,14 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from entries import search as searching
 from entries.caching import cached_for_readers
 from entries.forms import EntryForm, LoginForm, SearchForm
 from entries.models import Entry
-from entries.search import is_indexed, matching
 
 logger = logging.getLogger(__name__)
 
@@ -31,31 +32,44 @@ def page_cursor(entry):
     return f"{entry.created_at.astimezone(UTC):{CURSOR_FORMAT}}-{entry.pk}"
 
 
-def paginate(request, entries):
-    """One page of entries, newest first, and the link to the next (older) page.
-
-    Keyset pagination: the `before` cursor names the last entry shown (its time and id),
-    so the database walks its index from there instead of counting and skipping rows.
-    """
+def parse_cursor(request):
+    """The (created_at, id) key the `before` cursor names, or None."""
     cursor = request.GET.get("before")
-    if cursor:
-        try:
-            stamp, pk = cursor.split("-")
-            created_at = datetime.strptime(stamp, CURSOR_FORMAT).replace(tzinfo=UTC)
-            pk = int(pk)
-        except ValueError:
-            raise BadRequest("That page link is broken.") from None
-        entries = entries.filter(created_at__lte=created_at).exclude(
-            created_at=created_at, pk__gte=pk
-        )
-    # One row more than a page tells whether there is a next page; more would change nothing.
-    page = list(entries.select_related("author")[: PAGE_SIZE + 1])  # pragma: no mutate
+    if not cursor:
+        return None
+    try:
+        stamp, pk = cursor.split("-")
+        return datetime.strptime(stamp, CURSOR_FORMAT).replace(tzinfo=UTC), int(pk)
+    except ValueError:
+        raise BadRequest("That page link is broken.") from None
+
+
+def with_next_link(request, page):
+    """A page of PAGE_SIZE entries and the link to the next one, from PAGE_SIZE + 1 entries
+    (one more than a page tells whether there is a next page)."""
     next_url = None  # pragma: no mutate: "" would do as well, templates only test it
     if len(page) > PAGE_SIZE:
         query = request.GET.copy()
         query["before"] = page_cursor(page[PAGE_SIZE - 1])
         next_url = f"?{query.urlencode()}"
     return {"entries": page[:PAGE_SIZE], "next_url": next_url}
+
+
+def paginate(request, entries):
+    """One page of entries, newest first, and the link to the next (older) page.
+
+    Keyset pagination: the `before` cursor names the last entry shown (its time and id),
+    so the database walks its index from there instead of counting and skipping rows.
+    """
+    before = parse_cursor(request)
+    if before:
+        entries = entries.filter(created_at__lte=before[0]).exclude(
+            created_at=before[0], pk__gte=before[1]
+        )
+    # More rows than one past a page would change nothing shown.
+    return with_next_link(
+        request, list(entries.select_related("author")[: PAGE_SIZE + 1])
+    )  # pragma: no mutate
 
 
 def please_log_in(request):
@@ -73,16 +87,22 @@ def index(request):
 @require_safe
 @cached_for_readers("query", "before")
 def search(request):
+    """The rules, the databases' ways and the highlighting are in entries/search.py."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, "entries/search.html", {"form": form}, status=400)
     query = form.cleaned_data["query"]
-    context = {"form": form, "query": query}
+    context = {"form": form, "query": query, "rules": searching}
     if query:
-        context.update(paginate(request, matching(Entry.objects.all(), query)))
-        if not is_indexed(query):
-            # The indexes cannot serve so short a query: its scan stops at the first page.
-            context["next_url"] = None
+        try:
+            found = searching.find(query, parse_cursor(request), PAGE_SIZE + 1)
+        except searching.Stopped as stopped:
+            logger.warning("Search for %r stopped: %s", query, stopped)
+            response = render(request, "entries/search.html", {**context, "stopped": True})
+            patch_cache_control(response, no_store=True)  # A later try may well finish.
+            return response
+        context.update(with_next_link(request, found.entries), found=found)
+        searching.mark(context["entries"], query)
     return render(request, "entries/search.html", context)
 
 
