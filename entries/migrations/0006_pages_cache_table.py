@@ -6,7 +6,7 @@ from django.db import migrations
 
 def create_cache_tables(apps, schema_editor):
     # Makes every table settings.CACHES names that does not exist yet.
-    call_command("createcachetable", database=schema_editor.connection.alias)
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
 class Migration(migrations.Migration):

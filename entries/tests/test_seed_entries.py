@@ -9,7 +9,7 @@ from django.test import TestCase
 
 from entries import search
 from entries.management.commands import seed_entries
-from entries.management.commands.seed_entries import COMMON_WORD, RARE_WORD
+from entries.management.commands.seed_entries import COMMON_WORD, OLD_WORD, RARE_WORD
 from entries.models import Entry
 from entries.tests.helpers import create_entry, create_user
 
@@ -37,6 +37,12 @@ class SeedEntriesTests(TestCase):
         common = Entry.objects.filter(text__contains=COMMON_WORD).count()
         self.assertTrue(240 <= common < 300, common)  # about 90%, not all
         self.assertFalse(Entry.objects.filter(title__contains=RARE_WORD).exists())
+
+    def test_the_oldest_five_percent_hold_the_old_word(self):
+        seed(300)
+        old = Entry.objects.filter(text__contains=OLD_WORD).order_by("created_at")
+        oldest = Entry.objects.order_by("created_at")[:15]
+        self.assertEqual(list(old), list(oldest))
 
     def test_on_sqlite_it_leaves_the_search_index_merged_into_one_segment(self):
         """As FTS5 advises after a bulk load: else the first posts pay for merging the seed."""

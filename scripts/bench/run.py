@@ -1,7 +1,7 @@
 """`make bench`: what the production server serves at N entries, against what this machine
 can serve at all.
 
-For each N (BENCH_N, default "10,100000"): a fresh SQLite database (or the PostgreSQL
+For each N (BENCH_N, default "10,100000,1000000"): a fresh SQLite database (or the PostgreSQL
 database BENCH_DATABASE_URL names, which it empties), seeded by `manage.py seed_entries`;
 the Procfile's web: process with production settings on loopback; and, in the same run,
 the ceiling: the same gunicorn command and config serving a constant 2 KB page
@@ -31,7 +31,7 @@ WORK_DIR = REPO / ".bench"
 RESULTS = REPO / "bench-results.json"
 LUA = Path(__file__).with_name("wrk.lua")
 
-SIZES = [int(n) for n in os.environ.get("BENCH_N", "10,100000").split(",")]
+SIZES = [int(n) for n in os.environ.get("BENCH_N", "10,100000,1000000").split(",")]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
@@ -48,15 +48,24 @@ MB = 1024 * 1024
 CEILING, FIRST, DEEP = "ceiling (2 KB constant page)", "/", "/ deep page (N/2)"
 RARE, COMMON = "search rare word (1%)", "search common word (90%)"
 POST = "POST /add (logged in)"
+# Distinct URLs that the page cache cannot answer ({n}, {k}: see wrk.lua).
+UNCACHED = "/ uncached (junk parameter)"
+LONGEST = "search 200 chars, no match"
+TWO_LETTERS = "search 2 letters, no match"
+OLD = "search old word (oldest 5%)"
+FRESH = "search fresh rare word"
+HOSTILE = [LONGEST, TWO_LETTERS, OLD, FRESH]
+# The longest query the site takes, of common words, ending in a number of its own.
+LONGEST_QUERY = urllib.parse.quote(("haystack " * 22)[:190]) + "{n}"
 
 # What the database holds once seeded: the words to search for, a deep page, an entry.
 FACTS = """
 import json
-from entries.management.commands.seed_entries import COMMON_WORD, RARE_WORD
+from entries.management.commands.seed_entries import COMMON_WORD, OLD_WORD, RARE_WORD
 from entries.models import Entry
 from entries.views import page_cursor
 middle = Entry.objects.all()[Entry.objects.count() // 2]
-print(json.dumps({"rare": RARE_WORD, "common": COMMON_WORD,
+print(json.dumps({"rare": RARE_WORD, "common": COMMON_WORD, "old": OLD_WORD,
                   "cursor": page_cursor(middle), "pk": middle.pk}))
 """
 POSTS = """
@@ -162,14 +171,24 @@ def measure(n, ceiling_url):
             "/feed/": ("/feed/", 200, "<entry>"),
             "/healthz": ("/healthz", 200, "ok"),
         }
-        for path, status, marker in targets.values():
-            check_page(client, path, status, marker)
+        distinct = {
+            UNCACHED: ("/?junk={n}", 200, entry),
+            LONGEST: (f"/search/?query={LONGEST_QUERY}", 200, results),
+            TWO_LETTERS: ("/search/?query=zq&n={n}", 200, results),
+            OLD: (f"/search/?query={facts['old']}&n={{n}}", 200, results),
+            FRESH: ("/search/?query={k}", 200, results),
+        }
+        for path, status, marker in [*targets.values(), *distinct.values()]:
+            check_page(client, path.replace("{n}", "1").replace("{k}", "99"), status, marker)
         urls = {CEILING: (ceiling_url, {})}
         urls.update({name: (base_url + path, {}) for name, (path, *_) in targets.items()})
+        urls.update(
+            {name: (base_url, {"BENCH_PATH": path}) for name, (path, *_) in distinct.items()}
+        )
         urls[POST] = (base_url + "/add", log_in(base_url))
 
         warmups = {
-            name: wrk(url, WARMUP, BENCH_RUN="w", **extra) for name, (url, extra) in urls.items()
+            name: wrk(url, WARMUP, BENCH_RUN="0", **extra) for name, (url, extra) in urls.items()
         }
         runs = {name: [] for name in urls}
         for round_number in range(1, ROUNDS + 1):
@@ -246,6 +265,17 @@ def bars(sections):
                 and posts["acknowledged"] <= posts["stored_in_all"],
             )
         )
+    for section in sections:
+        if section["n"] < 100_000:
+            continue
+        uncached = ratio(section, UNCACHED)
+        for target in HOSTILE:
+            checks.append(
+                (
+                    f"{target} at N={section['n']} >= 0.5 x uncached /",
+                    ratio(section, target) >= 0.5 * uncached,
+                )
+            )
     checks.append(
         (
             f"/ at N={large['n']} >= 0.9 x / at N={small['n']}",

@@ -1,6 +1,8 @@
 -- wrk script of `make bench`: prints one JSON line of figures when the run is done.
 -- With BENCH_POST_BODY set it posts that form instead, as a logged-in user, each post
 -- with a title of its own ("Bench post <run>-<thread>-<n>") so that duplicates would show.
+-- With BENCH_PATH set (a path holding "{n}" or "{k}") each request asks for a URL of its
+-- own, so that the page cache cannot answer.
 
 local threads = {}
 
@@ -22,6 +24,22 @@ if post_body then
     sent = sent + 1
     local title = "title=Bench+post+" .. run .. "-" .. thread_number .. "-" .. sent
     return wrk.format(nil, nil, nil, post_body .. "&" .. title)
+  end
+end
+
+local path_template = os.getenv("BENCH_PATH")
+if path_template then
+  local run = tonumber(os.getenv("BENCH_RUN")) or 0
+  sent = 0
+
+  function request()
+    sent = sent + 1
+    -- {n}: a number no other request of the bench sends. {k}: a 5-digit number no other
+    -- request of this N's rounds sends (10,000 a thread and round), as in the seed's titles.
+    local n = string.format("%d%d%07d", run, thread_number, sent)
+    local k = 10000 + (run * 2 + thread_number - 1) * 10000 + sent % 10000
+    local path = path_template:gsub("{n}", n):gsub("{k}", tostring(k))
+    return wrk.format(nil, path)
   end
 end
 

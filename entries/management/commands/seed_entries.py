@@ -8,9 +8,12 @@ from django.db import connection, transaction
 
 from entries.models import Entry
 
-# 1% of the entries hold the rare word, most hold the common one: `make bench` searches for both.
+# 1% of the entries hold the rare word, most hold the common one, and the oldest 5% the old
+# one: `make bench` searches for each.
 RARE_WORD = "needle"
 COMMON_WORD = "haystack"
+OLD_WORD = "fossil"
+OLD_SHARE = 0.05
 # A list of 75 words reads better as text.
 WORDS = (  # noqa: SIM905
     "alpha bravo cactus delta ember falcon garden harbor island jasper kettle lantern meadow "
@@ -39,7 +42,8 @@ def sentence(rng, length):
 class Command(BaseCommand):
     help = (
         f"Add N made-up entries (the same ones for the same N): titles of ~40 characters, "
-        f"texts of ~400, exactly 1% holding {RARE_WORD!r} and most {COMMON_WORD!r}."
+        f"texts of ~400, exactly 1% holding {RARE_WORD!r}, most {COMMON_WORD!r}, "
+        f"and the oldest 5% {OLD_WORD!r}."
     )
 
     def add_arguments(self, parser):
@@ -68,13 +72,14 @@ class Command(BaseCommand):
                 raise CommandError(f"No user named {author!r}.") from None
         rng = random.Random(count)
         rare = set(rng.sample(range(count), count // 100))
+        old = int(count * OLD_SHARE)
         # One transaction: an interrupted seed leaves the blog as it was.
         with transaction.atomic():
             if clear:
                 Entry.objects.all().delete()
             for start in range(0, count, BATCH_SIZE):
                 Entry.objects.bulk_create(
-                    self.entry(rng, n, n in rare, author)
+                    self.entry(rng, n, n in rare, n < old, author)
                     for n in range(start, min(start + BATCH_SIZE, count))
                 )
             if connection.vendor == "sqlite":
@@ -86,7 +91,7 @@ class Command(BaseCommand):
         total = Entry.objects.count()
         self.stdout.write(f"Added {count} entries ({total} in all).")
 
-    def entry(self, rng, n, rare, author):
+    def entry(self, rng, n, rare, old, author):
         # The shape of the made-up text (how long a title is, where a paragraph ends, whether
         # the dates run up or down) matters to nobody: its sizes and its words are what count.
         words = rng.choices(WORDS, k=60)
@@ -94,6 +99,8 @@ class Command(BaseCommand):
             words[rng.randrange(len(words))] = COMMON_WORD
         if rare:
             words[rng.randrange(len(words))] = RARE_WORD
+        if old:
+            words[rng.randrange(len(words))] = OLD_WORD
         paragraphs = (" ".join(words[:30]), " ".join(words[30:]))  # pragma: no mutate
         return Entry(
             title=f"{sentence(rng, 5)} {n}",  # pragma: no mutate
