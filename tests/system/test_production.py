@@ -6,6 +6,7 @@ They run in a copy of the project in a temporary directory, so that collectstati
 nothing into the working tree.
 """
 
+import contextlib
 import re
 import sqlite3
 import tempfile
@@ -117,7 +118,7 @@ class OperatorTests(SimpleTestCase):
         run(procfile("release"), self.app, **self.env)
 
     def test_a_failure_leaves_one_log_entry_with_the_traceback_and_the_request_id(self):
-        with sqlite3.connect(self.tmp / "p.db") as database:
+        with contextlib.closing(sqlite3.connect(self.tmp / "p.db")) as database:
             database.execute("DROP TABLE flaskr_pages")  # The index needs it; /healthz does not.
         with (
             open(self.tmp / "stderr.log", "w+") as log,
