@@ -48,24 +48,17 @@ def new_version():
 
 
 def blog_changed(**signal_kwargs):
-    """Give the blog a new version with the change.
-
-    The pages cache is a table of the blog's own database (settings.CACHES), so inside a
-    transaction the new version is written there and commits with the change itself: other
-    workers see the old entries with the old version or the new ones with the new version,
-    later reads in the transaction miss the cache, and a post costs one commit. Outside a
-    transaction, the version is renewed once the change is committed.
+    """Give the blog a new version once the change is committed, so that no page read
+    before the commit is kept under it; inside a transaction, also at once, so that
+    later reads in the same transaction miss the cache too.
 
     A cache that fails must not turn a stored change into an error page (the writer would
-    send it again): the failure is logged and the version renewed after the commit
-    instead, where a failure is logged too (robust=True)."""
+    send it again): after the commit the failure is logged instead (robust=True)."""
     if transaction.get_connection().in_atomic_block:
         try:
-            with transaction.atomic():  # A savepoint: a failure here keeps the change.
-                new_version()
-            return
+            new_version()
         except Exception:
-            logger.exception("The blog's version could not be renewed; trying after the commit.")
+            logger.exception("The blog's version could not be renewed; it will be at commit.")
     transaction.on_commit(new_version, robust=True)
 
 
