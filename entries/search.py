@@ -9,7 +9,9 @@ The rules (docs/reference.md says them to readers):
   searched).
 - A query of SHORTEST_INDEXED_QUERY characters or more goes through a trigram index
   (SQLite: FTS5 with the trigram tokenizer; PostgreSQL: pg_trgm GIN indexes), which gives
-  the MAX_MATCHES most recently written matches at most; those are shown newest first.
+  the MAX_MATCHES most recently written matches at most (on PostgreSQL, past its newest
+  RECENT_WINDOW entries, a sample of them when a query is in very many); those are shown
+  newest first.
 - A shorter query cannot use a trigram index: it is looked for in the newest RECENT entries.
 - However a rule turns out, no search runs longer than TIME_LIMIT: the database stops it
   (SQLite's progress handler, PostgreSQL's statement_timeout) and the page says so.
@@ -33,6 +35,10 @@ MAX_QUERY_LENGTH = 200
 SHORTEST_INDEXED_QUERY = 3
 MAX_MATCHES = 1000
 RECENT = 1000
+# PostgreSQL only: the newest entries checked one by one before the trigram indexes are
+# asked, and how many entries those indexes return at most (a sample past that).
+RECENT_WINDOW = 1000
+GIN_LIMIT = 1000
 TIME_LIMIT = 0.25  # seconds
 # A text longer than this (as a reader sees it) is shown as a snippet around the first match.
 LONG_TEXT = 600
@@ -64,7 +70,7 @@ def find(query, before=None, limit=21):
     with time_limit(connections[entries.db]):
         if len(query) < SHORTEST_INDEXED_QUERY:
             return Found(recent_matches(entries, query, before, limit), recent_only=True)
-        keys = list(candidates(entries, query))
+        keys = candidates(entries, query)
     capped = len(keys) > MAX_MATCHES
     keys = sorted(keys[:MAX_MATCHES], reverse=True)
     if before:
@@ -81,12 +87,29 @@ def contains(query):
 def candidates(entries, query):
     """(created_at, id) of the most recently written matches, MAX_MATCHES + 1 at most (one
     more tells that there are more)."""
-    if connections[entries.db].vendor == "sqlite":
+    connection = connections[entries.db]
+    if connection.vendor == "sqlite":
         phrase = '"' + query.replace('"', '""') + '"'
         matches = entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase, MAX_MATCHES + 1]))
-    else:
-        matches = entries.filter(contains(query)).order_by("-id")[: MAX_MATCHES + 1]
-    return matches.values_list("created_at", "id")
+        return list(matches.values_list("created_at", "id"))
+    # PostgreSQL's GIN indexes cannot stop at the newest matches as FTS5 does. So the
+    # newest RECENT_WINDOW entries are checked first (a primary-key range: a common word
+    # fills the list there), then the older ones through the trigram indexes alone, which
+    # return a sample once a query's trigrams are in more than GIN_LIMIT entries: a query of
+    # common words costs what a rare one does.
+    matches = entries.filter(contains(query)).order_by("-id").values_list("created_at", "id")
+    newest = entries.order_by("-id").values_list("id", flat=True).first() or 0
+    boundary = newest - RECENT_WINDOW
+    found = list(matches.filter(id__gt=boundary)[: MAX_MATCHES + 1])
+    if len(found) <= MAX_MATCHES:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL gin_fuzzy_search_limit = %s", [GIN_LIMIT])
+            # Only the trigram indexes: no table scan, no walk of the primary key.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        older = [key for key in matches[: MAX_MATCHES + 1] if key[1] <= boundary]
+        found += older[: MAX_MATCHES + 1 - len(found)]
+    return found
 
 
 def recent_matches(entries, query, before, limit):
