@@ -100,16 +100,24 @@ def candidates(entries, query):
     matches = entries.filter(contains(query)).order_by("-id").values_list("created_at", "id")
     newest = entries.order_by("-id").values_list("id", flat=True).first() or 0
     boundary = newest - RECENT_WINDOW
+    # The plans are chosen here, not left to table statistics, which a fresh or freshly
+    # seeded database does not have yet: first the primary key's range alone...
+    plan(connection, enable_seqscan="off", enable_bitmapscan="off")
     found = list(matches.filter(id__gt=boundary)[: MAX_MATCHES + 1])
     if len(found) <= MAX_MATCHES:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL gin_fuzzy_search_limit = %s", [GIN_LIMIT])
-            # Only the trigram indexes: no table scan, no walk of the primary key.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
+        # ...then the trigram indexes alone: no table scan, no walk of the primary key.
+        plan(connection, enable_bitmapscan="on", enable_indexscan="off")
+        plan(connection, gin_fuzzy_search_limit=GIN_LIMIT)
         older = [key for key in matches[: MAX_MATCHES + 1] if key[1] <= boundary]
         found += older[: MAX_MATCHES + 1 - len(found)]
     return found
+
+
+def plan(connection, **settings):
+    """SET LOCAL PostgreSQL's planner settings for the rest of the search's transaction."""
+    with connection.cursor() as cursor:
+        for name, value in settings.items():
+            cursor.execute(f"SET LOCAL {name} = %s", [value])
 
 
 def recent_matches(entries, query, before, limit):
