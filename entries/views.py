@@ -95,7 +95,7 @@ def search(request):
     context = {"form": form, "query": query, "rules": searching}
     if query:
         try:
-            found = searching.find(query, parse_cursor(request), PAGE_SIZE + 1)
+            found = searching.find(query, parse_cursor(request), limit=PAGE_SIZE + 1)
         except searching.Stopped as stopped:
             logger.warning("Search for %r stopped: %s", query, stopped)
             response = render(request, "entries/search.html", {**context, "stopped": True})

@@ -187,3 +187,51 @@ class AdminAgreesWithTheViewsTests(TestCase):
         )
         self.assertRedirects(response, "/admin/entries/entry/")
         self.assertEqual(Entry.objects.get(title="From the admin").author, self.author)
+
+
+class AdminFieldsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.writer = create_writer("writer", "pw", "add_entry")
+        cls.editor = create_writer("editor", "pw", "change_entry")
+        cls.viewer = create_writer("viewer", "pw", "view_entry")
+        for user in [cls.writer, cls.editor, cls.viewer]:
+            user.is_staff = True
+            user.save()
+        cls.entry = create_entry("Written", "t", author=cls.writer)
+
+    def form(self, user):
+        self.client.force_login(user)
+        return self.client.get(f"/admin/entries/entry/{self.entry.pk}/change/")
+
+    def test_an_author_sees_the_author_but_cannot_change_it(self):
+        response = self.form(self.writer)
+        self.assertNotContains(response, 'name="author"')
+        self.assertContains(response, "writer")
+        self.client.post(
+            f"/admin/entries/entry/{self.entry.pk}/change/",
+            {"title": "Mine", "text": "t", "author": self.editor.pk,
+             "created_at_0": "2026-01-02", "created_at_1": "03:04"},
+        )  # fmt: skip
+        self.entry.refresh_from_db()
+        self.assertEqual((self.entry.title, self.entry.author), ("Mine", self.writer))
+
+    def test_an_editor_may_give_an_entry_another_author(self):
+        self.assertContains(self.form(self.editor), 'name="author"')
+
+    def test_a_viewer_sees_every_entry_and_changes_none(self):
+        self.client.force_login(self.viewer)
+        listing = self.client.get("/admin/entries/entry/")
+        self.assertContains(listing, "Written")
+        response = self.form(self.viewer)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, 'name="title"')
+
+    def test_an_editor_adding_in_the_admin_keeps_the_author_given(self):
+        self.client.force_login(create_admin("boss"))
+        self.client.post(
+            "/admin/entries/entry/add/",
+            {"title": "For the writer", "text": "t", "author": self.writer.pk,
+             "created_at_0": "2026-01-02", "created_at_1": "1:2"},
+        )  # fmt: skip
+        self.assertEqual(Entry.objects.get(title="For the writer").author, self.writer)

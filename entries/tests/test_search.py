@@ -324,3 +324,32 @@ class SearchIndexTests(TestCase):
             plan = "\n".join(row[0] for row in cursor.fetchall())
         self.assertIn("entries_entry_title_trgm", plan)
         self.assertIn("entries_entry_plain_text_trgm", plan)
+
+
+class SnippetTests(TestCase):
+    """What a reader sees of a long text on the search page."""
+
+    def test_the_snippet_is_the_words_around_the_first_match_paragraphs_joined(self):
+        """80 characters before the match and 220 after, a paragraph break as a space."""
+        text = f"<p>{'a' * 500}</p><p>{'b' * 40} Here is the narwhal. {'c' * 400}</p>"
+        create_entry("Long", text)
+        response = self.client.get("/search/", {"query": "narwhal"})
+        before = "a" * 25 + " " + "b" * 40 + " Here is the "  # 80, with the break's 2
+        self.assertContains(response, f"<p>…{before}<mark>narwhal</mark>. {'c' * 218}…</p>")
+
+    def test_a_text_of_600_visible_characters_is_shown_whole(self):
+        create_entry("Just short enough", "walrus " + "x" * 593)
+        response = self.client.get("/search/", {"query": "walrus"})
+        self.assertContains(response, "<mark>walrus</mark> " + "x" * 593)
+        self.assertNotContains(response, "Read the whole entry")
+
+    def test_a_text_of_601_is_a_snippet(self):
+        create_entry("Just too long", "walrus " + "x" * 594)
+        self.assertContains(
+            self.client.get("/search/", {"query": "walrus"}), "Read the whole entry"
+        )
+
+    def test_text_before_the_first_tag_is_kept_whole(self):
+        create_entry("Plain start", "walrus first, then <em>more</em>")
+        response = self.client.get("/search/", {"query": "walrus"})
+        self.assertContains(response, "<mark>walrus</mark> first, then <em>more</em>")

@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from flaskr_site.env import env_bool, env_list, require_secret_key
+from flaskr_site.env import env_bool, env_choice, env_list, require_secret_key
 
 PROBE = """
 import json
@@ -187,3 +187,27 @@ class EnvListTests(SimpleTestCase):
         with mock.patch.dict(os.environ):
             os.environ.pop("FLASKR_LIST", None)
             self.assertEqual(env_list("FLASKR_LIST", "x,y"), ["x", "y"])
+
+
+class EnvChoiceTests(SimpleTestCase):
+    """env_choice() reads DJANGO_LOG_LEVEL."""
+
+    def read(self, value):
+        with mock.patch.dict(os.environ, {"FLASKR_LEVEL": value}):
+            return env_choice("FLASKR_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING"])
+
+    def test_unset_or_blank_gives_the_default(self):
+        with mock.patch.dict(os.environ):
+            os.environ.pop("FLASKR_LEVEL", None)
+            self.assertEqual(env_choice("FLASKR_LEVEL", "INFO", ["INFO"]), "INFO")
+        self.assertEqual(self.read("  "), "INFO")
+
+    def test_a_choice_in_any_case_and_spacing(self):
+        self.assertEqual(self.read(" warning "), "WARNING")
+        self.assertEqual(self.read("Debug"), "DEBUG")
+
+    def test_anything_else_names_the_variable_the_choices_and_the_value(self):
+        with self.assertRaisesMessage(
+            ImproperlyConfigured, "FLASKR_LEVEL must be one of DEBUG, INFO, WARNING, not 'LOUD'."
+        ):
+            self.read("loud")
