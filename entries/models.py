@@ -77,6 +77,12 @@ class EntryQuerySet(models.QuerySet):
         blog_changed()
         return updated
 
+    def older_than(self, key):
+        """Entries after the (created_at, id) key in the newest-first order: a keyset page's
+        condition, which the entry_newest_first index serves."""
+        created_at, pk = key
+        return self.filter(created_at__lte=created_at).exclude(created_at=created_at, pk__gte=pk)
+
     def update(self, **kwargs):
         # Expressions (F(), Concat()) are the caller's to keep clean.
         if isinstance(kwargs.get("title"), str):
@@ -131,15 +137,14 @@ class Entry(models.Model):
     def may_change(self, user):
         """The author may edit their entry; anyone else needs entries.change_entry
         (superusers hold every permission)."""
-        return user.is_authenticated and (
-            self.author_id == user.pk or user.has_perm("entries.change_entry")
-        )
+        return self.is_authors_or_allowed(user, "entries.change_entry")
 
     def may_delete(self, user):
         """The author may delete their entry; anyone else needs entries.delete_entry."""
-        return user.is_authenticated and (
-            self.author_id == user.pk or user.has_perm("entries.delete_entry")
-        )
+        return self.is_authors_or_allowed(user, "entries.delete_entry")
+
+    def is_authors_or_allowed(self, user, permission):
+        return user.is_authenticated and (self.author_id == user.pk or user.has_perm(permission))
 
     def prepare(self):
         """Make the title and text fit to store: every path to the table passes here

@@ -137,9 +137,7 @@ def recent_matches(entries, query, before, limit):
     if oldest:
         matches = matches.filter(created_at__gte=oldest[0])
     if before:
-        matches = matches.filter(created_at__lte=before[0]).exclude(
-            created_at=before[0], pk__gte=before[1]
-        )
+        matches = matches.older_than(before)
     return list(matches[:limit])
 
 

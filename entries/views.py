@@ -63,9 +63,7 @@ def paginate(request, entries):
     """
     before = parse_cursor(request)
     if before:
-        entries = entries.filter(created_at__lte=before[0]).exclude(
-            created_at=before[0], pk__gte=before[1]
-        )
+        entries = entries.older_than(before)
     # More rows than one past a page would change nothing shown.
     return with_next_link(
         request, list(entries.select_related("author")[: PAGE_SIZE + 1])
