@@ -1,6 +1,6 @@
 """GET /: the entries, newest first, twenty a page."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.cache import caches
 from django.db import connection
@@ -63,6 +63,16 @@ class IndexTests(TestCase):
         stamp = timezone.localtime(entry.created_at).strftime("%Y-%m-%dT%H:%M:%S+0000")
         self.assertContains(response, f'<time datetime="{stamp}">')
         self.assertNotContains(response, "No entries yet")
+
+    @override_settings(TIME_ZONE="America/New_York")
+    def test_times_are_shown_in_the_sites_time_zone(self):
+        created_at = datetime(2026, 3, 5, 14, 7, 9, tzinfo=UTC)
+        create_entry("Dated", created_at=created_at)
+        self.assertContains(
+            self.client.get("/"),
+            '<time datetime="2026-03-05T09:07:09-0500">5 March 2026, 09:07</time>',
+            html=True,
+        )
 
     def test_an_entry_whose_author_was_deleted_is_kept(self):
         author = create_user("bob", "pw")
