@@ -8,13 +8,15 @@ any new name or deletion of a user (pages show authors' names), gives the blog a
 version, so the very next read, from any worker, renders afresh.
 
 Pages name the build's hashed static files (style.<hash>.css), so the key holds the build
-too: a deploy that changes a static file never serves a page of the old build. Only a
-view's canonical URLs are stored (its own query parameters, each once), and only pages up
+too: a deploy that changes a static file never serves a page of the old build, and so does
+the host (the feed's links are absolute). Only a view's canonical URLs are stored (its own query parameters, each once), and only pages up
 to LARGEST_PAGE bytes: with the table's MAX_ENTRIES that bounds the cache in bytes. Pages
 have a table of their own, so making room for pages never evicts a session.
 
-Only GET and HEAD requests without a session or flash-message cookie are served from the
-cache or stored in it, so a logged-in page is never shown to anyone else. Entry.objects'
+Views mark their pages with cached_for_readers(); page_cache_middleware serves and stores
+them, before the session, auth, messages and CSRF middleware, so a hit costs little more than
+the lookup. Only GET and HEAD requests without a session or flash-message cookie are served
+from the cache or stored in it, so a logged-in page is never shown to anyone else. Entry.objects'
 update() and bulk_create() call blog_changed() themselves, as model signals do not fire.
 """
 
@@ -95,31 +97,52 @@ def is_canonical(request, parameters):
     return all(name in parameters and len(query.getlist(name)) == 1 for name in query)
 
 
-def cached_for_readers(*parameters, absolute=False):
-    """Serve anonymous readers the page from the cache while the blog's version holds.
+def page_key(request):
+    # The scheme and host too: the feed holds absolute links.
+    url = request.build_absolute_uri()
+    return f"page:{build_id()}:{hashlib.sha256(url.encode()).hexdigest()}"
 
-    `parameters` are the query parameters the page depends on; `absolute`: the page holds
-    absolute links (the feed), so the scheme and host are part of its key."""
+
+def page_cache_middleware(get_response):
+    """Serve anonymous readers' pages from the cache, and store what views marked with
+    cached_for_readers() render for them.
+
+    Placed before the session, auth, messages and CSRF middleware (as Django's own cache
+    middleware is), so that a hit costs the lookup and little more; the middleware above it
+    still add their headers."""
+
+    def middleware(request):
+        if not is_anonymous_reader(request):
+            return get_response(request)
+        key = page_key(request)
+        pages = caches["pages"]
+        found = pages.get_many([VERSION_KEY, key])
+        # Read before the view runs: a change committed while it renders bumps the version
+        # again, so the page stored below is never served after that change.
+        version = found.get(VERSION_KEY) or new_version()
+        stored = found.get(key)
+        if stored and stored[0] == version:
+            # The headers the view and the middleware below gave it; those above add theirs.
+            return HttpResponse(stored[2], headers=stored[1])
+        response = get_response(request)
+        if getattr(response, "for_readers", False) and storable(request, response):
+            page = (version, dict(response.headers), response.content)
+            pages.set(key, page, PAGE_TIMEOUT)
+        return response
+
+    return middleware
+
+
+def cached_for_readers(*parameters):
+    """Mark the view's pages for anonymous readers as fit for the cache (page_cache_middleware
+    stores them) when the URL is canonical: `parameters` are the query parameters the page
+    depends on; a URL with any other is rendered each time and never stored."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not (is_anonymous_reader(request) and is_canonical(request, parameters)):
-                response = view(request, *args, **kwargs)
-            else:
-                url = request.build_absolute_uri() if absolute else request.get_full_path()
-                key = f"page:{build_id()}:{hashlib.sha256(url.encode()).hexdigest()}"
-                pages = caches["pages"]
-                found = pages.get_many([VERSION_KEY, key])
-                version = found.get(VERSION_KEY) or new_version()
-                stored = found.get(key)
-                if stored and stored[0] == version:
-                    response = HttpResponse(stored[2], content_type=stored[1])
-                else:
-                    response = view(request, *args, **kwargs)
-                    if storable(request, response):
-                        page = (version, response["Content-Type"], response.content)
-                        pages.set(key, page, PAGE_TIMEOUT)
+            response = view(request, *args, **kwargs)
+            response.for_readers = is_canonical(request, parameters)
             patch_vary_headers(response, ["Cookie"])
             return response
 
@@ -135,6 +158,7 @@ def storable(request, response):
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         # Headers are looked up in any case; a page of exactly LARGEST_PAGE bytes is the
         # only one the comparison's two spellings disagree on.
+        and not response.cookies
         and "no-store" not in response.get("Cache-Control", "")  # pragma: no mutate
         and len(response.content) <= LARGEST_PAGE  # pragma: no mutate
     )

@@ -14,6 +14,6 @@ urlpatterns = [
     path("login", views.LoginView.as_view(), name="login"),
     path("logout", views.logout, name="logout"),
     path("search/", views.search, name="search"),
-    path("feed/", cached_for_readers(absolute=True)(LatestEntriesFeed()), name="feed"),
+    path("feed/", cached_for_readers()(LatestEntriesFeed()), name="feed"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -17,7 +17,9 @@ def site_headers_middleware(get_response):
         response = get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         # A logged-in page holds the user's name and forms: no browser or proxy may keep it.
-        if request.user.is_authenticated:
+        # No user: the page cache answered before the auth middleware ran (an anonymous reader).
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
 

@@ -45,14 +45,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Permissions-Policy on every answer; Cache-Control: private, no-store for logged-in users.
+    "flaskr_site.middleware.site_headers_middleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Anonymous readers' pages from the cache: below the headers above, before the rest.
+    "entries.caching.page_cache_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Permissions-Policy on every answer; Cache-Control: private, no-store for logged-in users.
-    "flaskr_site.middleware.site_headers_middleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -26,6 +26,7 @@ from entries.caching import (
     blog_changed,
     cached_for_readers,
     new_version,
+    page_cache_middleware,
 )
 from entries.models import Entry
 from entries.tests.helpers import (
@@ -64,13 +65,25 @@ class PageCacheTests(TestCase):
                 self.assertEqual(again.content, first.content)
                 self.assertEqual(again["Content-Type"], first["Content-Type"])
 
-    def test_cached_pages_keep_the_security_headers_and_vary_on_cookie(self):
+    def test_cached_pages_keep_every_header_and_vary_on_cookie(self):
+        for url in [*READER_PAGES, f"/entries/{self.entry.pk}/"]:
+            with self.subTest(url=url):
+                first = self.client.get(url)
+                again = self.client.get(url)
+                self.assertEqual(dict(again.headers), dict(first.headers))
+                self.assertIn("default-src 'self'", again["Content-Security-Policy"])
+                self.assertEqual(again["X-Frame-Options"], "DENY")
+                self.assertIn("camera=()", again["Permissions-Policy"])
+                self.assertEqual(again["X-Content-Type-Options"], "nosniff")
+                self.assertIn("Cookie", again["Vary"])
+                self.assertNotIn("Set-Cookie", str(again.cookies))
+
+    def test_a_cached_page_is_served_before_sessions_auth_messages_and_csrf(self):
+        """A hit costs the cache lookup and little more: the request never reaches them."""
         self.client.get("/")
         again = self.client.get("/")
-        self.assertIn("default-src 'self'", again["Content-Security-Policy"])
-        self.assertEqual(again["X-Frame-Options"], "DENY")
-        self.assertIn("Cookie", again["Vary"])
-        self.assertNotIn("Set-Cookie", str(again.cookies))
+        for attribute in ["session", "user", "_messages", "csrf_processing_done"]:
+            self.assertFalse(hasattr(again.wsgi_request, attribute), attribute)
 
     def test_a_post_shows_on_the_very_next_read(self):
         for url in READER_PAGES:
@@ -171,36 +184,57 @@ class PageCacheTests(TestCase):
         self.assertContains(self.client.get(f"/entries/{missing.pk}/"), "Now here")
 
 
+def served(view, request):
+    """`request` through the page cache's middleware to `view`, marked cached_for_readers()."""
+    return page_cache_middleware(cached_for_readers()(view))(request)
+
+
 class CachedForReadersTests(TestCase):
-    """The decorator itself, on views the blog does not have."""
+    """The middleware and the decorator, on views the blog does not have."""
 
     def test_a_page_that_sets_a_csrf_token_is_not_stored(self):
         def view(request):
             return HttpResponse(get_token(request))
 
         calls = []
-        cached = cached_for_readers()(lambda request: calls.append(1) or view(request))
-        first = cached(RequestFactory().get("/form"))
-        second = cached(RequestFactory().get("/form"))
+        first = served(
+            lambda request: calls.append(1) or view(request), RequestFactory().get("/form")
+        )
+        second = served(
+            lambda request: calls.append(1) or view(request), RequestFactory().get("/form")
+        )
         self.assertEqual(len(calls), 2)
         self.assertNotEqual(first.content, second.content)
 
     def test_only_gets_and_heads_are_served_from_the_cache(self):
         calls = []
-        cached = cached_for_readers()(lambda request: calls.append(1) or HttpResponse("page"))
-        cached(RequestFactory().get("/page"))
-        cached(RequestFactory().head("/page"))
-        cached(RequestFactory().post("/page"))
-        cached(RequestFactory().get("/page"))
+        view = lambda request: calls.append(1) or HttpResponse("page")  # noqa: E731
+        rf = RequestFactory()
+        for request in [rf.get("/page"), rf.head("/page"), rf.post("/page"), rf.get("/page")]:
+            served(view, request)
         self.assertEqual(len(calls), 2)
 
     def test_a_request_with_a_session_cookie_is_never_served_from_the_cache(self):
         calls = []
-        cached = cached_for_readers()(lambda request: calls.append(1) or HttpResponse("page"))
-        cached(RequestFactory().get("/page"))
+        view = lambda request: calls.append(1) or HttpResponse("page")  # noqa: E731
+        served(view, RequestFactory().get("/page"))
         request = RequestFactory().get("/page")
         request.COOKIES["sessionid"] = "anything"
-        cached(request)
+        served(view, request)
+
+    def test_a_page_that_sets_a_cookie_is_not_stored(self):
+        def view(request):
+            calls.append(1)
+            response = HttpResponse("page")
+            response.set_cookie("choice", "mine")
+            return response
+
+        calls = []
+        served(view, RequestFactory().get("/page"))
+        self.assertEqual(
+            served(view, RequestFactory().get("/page")).cookies["choice"].value, "mine"
+        )
+        self.assertEqual(len(calls), 2)
         self.assertEqual(len(calls), 2)
 
 

@@ -1,8 +1,8 @@
 -- wrk script of `make bench`: prints one JSON line of figures when the run is done.
 -- With BENCH_POST_BODY set it posts that form instead, as a logged-in user, each post
 -- with a title of its own ("Bench post <run>-<thread>-<n>") so that duplicates would show.
--- With BENCH_PATH set (a path holding "{n}" or "{k}") each request asks for a URL of its
--- own, so that the page cache cannot answer.
+-- With BENCH_PATH set (a path holding "{n}", "{k}" or "{t}") each request asks for a URL
+-- of its own, so that the page cache cannot answer.
 
 local threads = {}
 
@@ -30,6 +30,9 @@ end
 local path_template = os.getenv("BENCH_PATH")
 if path_template then
   local run = tonumber(os.getenv("BENCH_RUN")) or 0
+  -- "first,last": the seconds (Unix time) of the oldest and newest entry, for {t}.
+  local first, last = (os.getenv("BENCH_TIMES") or "0,0"):match("(%d+),(%d+)")
+  first, last = tonumber(first), tonumber(last)
   sent = 0
 
   function request()
@@ -38,7 +41,11 @@ if path_template then
     -- request of this N's rounds sends (10,000 a thread and round), as in the seed's titles.
     local n = string.format("%d%d%07d", run, thread_number, sent)
     local k = 10000 + (run * 2 + thread_number - 1) * 10000 + sent % 10000
-    local path = path_template:gsub("{n}", n):gsub("{k}", tostring(k))
+    -- {t}: a time between the oldest and newest entry, as a page cursor spells it, spread
+    -- over the whole blog (a crawler walking old pages, readers arriving from links).
+    local spread = (sent * 7919 + thread_number * 104729 + run * 1299709) % (last - first + 1)
+    local t = os.date("!%Y%m%dT%H%M%S", first + spread) .. "000000"
+    local path = path_template:gsub("{n}", n):gsub("{k}", tostring(k)):gsub("{t}", t)
     return wrk.format(nil, path)
   end
 end
