@@ -8,16 +8,18 @@ any new name or deletion of a user (pages show authors' names), gives the blog a
 version, so the very next read, from any worker, renders afresh.
 
 Pages name the build's hashed static files (style.<hash>.css), so the key holds the build
-too: a deploy that changes a static file never serves a page of the old build, and so does
-the host (the feed's links are absolute). Only a view's canonical URLs are stored (its own query parameters, each once), and only pages up
-to LARGEST_PAGE bytes: with the table's MAX_ENTRIES that bounds the cache in bytes. Pages
-have a table of their own, so making room for pages never evicts a session.
+too: a deploy that changes a static file never serves a page of the old build. It holds the
+host as well (the feed's links are absolute). Only a view's canonical URLs are stored (its
+own query parameters, each once), and only pages up to LARGEST_PAGE bytes: with the table's
+MAX_ENTRIES that bounds the cache in bytes. Pages have a table of their own, so making room
+for pages never evicts a session.
 
 Views mark their pages with cached_for_readers(); page_cache_middleware serves and stores
-them, before the session, auth, messages and CSRF middleware, so a hit costs little more than
-the lookup. Only GET and HEAD requests without a session or flash-message cookie are served
-from the cache or stored in it, so a logged-in page is never shown to anyone else. Entry.objects'
-update() and bulk_create() call blog_changed() themselves, as model signals do not fire.
+them, before the session, auth, messages and CSRF middleware, so a hit costs little more
+than the lookup. Only GET and HEAD requests without a session or flash-message cookie are
+served from the cache or stored in it, so a logged-in page is never shown to anyone else.
+Entry.objects' update() and bulk_create() call blog_changed() themselves, as model signals
+do not fire.
 """
 
 import functools
