@@ -52,15 +52,18 @@ def new_version():
 
 
 def blog_changed(**signal_kwargs):
-    """Give the blog a new version once the change is committed, so that no page read
-    before the commit is kept under it; inside a transaction, also at once, so that
-    later reads in the same transaction miss the cache too.
+    """Give the blog a new version. Inside a transaction (Entry.save() and every delete open
+    one), in that transaction: the version lives in the same database as the entries, so the
+    change and the version are seen together at the commit, for one commit. Outside one,
+    right after the change.
 
     A cache that fails must not turn a stored change into an error page (the writer would
-    send it again): after the commit the failure is logged instead (robust=True)."""
+    send it again): the failure is logged, and the version renewed after the commit, its
+    failure logged too (robust=True)."""
     if transaction.get_connection().in_atomic_block:
         try:
             new_version()
+            return
         except Exception:
             # The words are for the operator; the tests check that it is logged.
             logger.exception(

@@ -3,7 +3,7 @@ import re
 
 import nh3
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -134,7 +134,9 @@ class Entry(models.Model):
     def save(self, **kwargs):
         # Here, not in a form, so that the admin and the shell store clean text too.
         self.prepare()
-        super().save(**kwargs)
+        # One transaction for the row and the blog's new version (caching.blog_changed).
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(**kwargs)
 
     def get_absolute_url(self):
         return reverse("entries:detail", args=[self.pk])

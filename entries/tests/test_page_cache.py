@@ -142,14 +142,21 @@ class PageCacheTests(TestCase):
             self.assertIn("Inside a transaction", titles(self.client.get("/")))
         self.assertIn("Inside a transaction", titles(self.client.get("/")))
 
-    def test_a_commit_gives_the_blog_a_version_newer_than_any_page_read_before_it(self):
-        """Another worker may render the old data under the version set inside the
-        transaction, before the commit; the version set after the commit outdates its page."""
-        with self.captureOnCommitCallbacks(execute=True), transaction.atomic():
-            create_entry("Committed later")
-            inside = caches["pages"].get(VERSION_KEY)
-        self.assertIsNotNone(inside)
-        self.assertNotEqual(caches["pages"].get(VERSION_KEY), inside)
+    def test_a_change_and_the_blogs_new_version_commit_or_roll_back_together(self):
+        """The version lives in the same database: no reader sees one without the other."""
+        before = caches["pages"].get(VERSION_KEY) or new_version()
+        with self.captureOnCommitCallbacks() as callbacks, transaction.atomic():
+            create_entry("Committed with its version")
+            committed = caches["pages"].get(VERSION_KEY)
+        self.assertNotEqual(committed, before)
+        self.assertEqual(callbacks, [])  # Nothing left to do after the commit.
+        try:
+            with transaction.atomic():
+                create_entry("Rolled back")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        self.assertEqual(caches["pages"].get(VERSION_KEY), committed)
 
     def test_an_empty_or_evicted_cache_serves_the_current_page(self):
         self.client.get("/")
@@ -254,9 +261,12 @@ class BlogVersionTests(TestCase):
 
     def assertChangesTheBlog(self, change, changes=True):
         before = new_version()
-        with self.captureOnCommitCallbacks() as callbacks:
+        with (
+            mock.patch("entries.caching.new_version", wraps=new_version) as renew,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
             change()
-        self.assertEqual(len(callbacks), 1 if changes else 0)
+        self.assertEqual(renew.call_count, 1 if changes else 0)
         self.assertEqual(caches["pages"].get(VERSION_KEY) != before, changes)
 
     def test_saving_or_deleting_an_entry_or_a_user_changes_the_blog_once(self):

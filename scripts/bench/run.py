@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -184,9 +185,11 @@ def measure(n, ceiling_url):
             OLD: (f"/search/?query={facts['old']}&n={{n}}", 200, results),
             FRESH: ("/search/?query={k}", 200, results),
         }
+        newest = datetime.fromtimestamp(int(facts["times"].split(",")[1]), UTC)
+        newest = f"{newest:%Y%m%dT%H%M%S}000000"  # As wrk.lua spells {t}.
         for path, status, marker in [*targets.values(), *distinct.values()]:
-            example = path.replace("{n}", "1").replace("{k}", "99")
-            check_page(client, example.replace("{t}", "20200101T000000000000"), status, marker)
+            example = path.replace("{n}", "1").replace("{k}", "99").replace("{t}", newest)
+            check_page(client, example, status, marker)
         urls = {CEILING: (ceiling_url, {})}
         urls.update({name: (base_url + path, {}) for name, (path, *_) in targets.items()})
         urls.update(
