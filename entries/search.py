@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 
 from django.db import OperationalError, connections, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -105,26 +105,31 @@ def postgresql_candidates(connection, entries, query):
     # return a sample once a query's trigrams are in more than GIN_LIMIT entries: a query of
     # common words costs what a rare one does.
     matches = entries.filter(contains(query)).order_by("-id").values_list("created_at", "id")
-    newest = entries.order_by("-id").values_list("id", flat=True).first() or 0
-    boundary = newest - RECENT_WINDOW
+    # Computed by the database in each query, to spare a round trip of its own.
+    boundary = Subquery(Entry.objects.order_by("-id").values("id")[:1]) - RECENT_WINDOW
     # The plans are chosen here, not left to table statistics, which a fresh or freshly
     # seeded database does not have yet: first the primary key's range alone...
     plan(connection, enable_seqscan="off", enable_bitmapscan="off")
     found = list(matches.filter(id__gt=boundary)[: MAX_MATCHES + 1])
     if len(found) <= MAX_MATCHES:
         # ...then the trigram indexes alone: no table scan, no walk of the primary key.
-        plan(connection, enable_bitmapscan="on", enable_indexscan="off")
-        plan(connection, gin_fuzzy_search_limit=GIN_LIMIT)
-        older = [key for key in matches[: MAX_MATCHES + 1] if key[1] <= boundary]
-        found += older[: MAX_MATCHES + 1 - len(found)]
+        plan(
+            connection,
+            enable_bitmapscan="on",
+            enable_indexscan="off",
+            gin_fuzzy_search_limit=GIN_LIMIT,
+        )
+        found += matches.filter(id__lte=boundary)[: MAX_MATCHES + 1 - len(found)]
     return found
 
 
 def plan(connection, **settings):
-    """SET LOCAL PostgreSQL's planner settings for the rest of the search's transaction."""
+    """SET LOCAL PostgreSQL's planner settings for the rest of the search's transaction,
+    in one statement."""
+    calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
+    values = [str(part) for item in settings.items() for part in item]
     with connection.cursor() as cursor:
-        for name, value in settings.items():
-            cursor.execute(f"SET LOCAL {name} = %s", [value])
+        cursor.execute(f"SELECT {calls}", values)
 
 
 # pragma: no mutate end
@@ -151,6 +156,9 @@ def time_limit(connection):
                     milliseconds = max(1, round(TIME_LIMIT * 1000))  # 0 would mean no limit
                     cursor.execute("SET LOCAL statement_timeout = %s", [milliseconds])
                 yield
+                # A search only reads. Rolling back also undoes its SET LOCALs when it runs
+                # inside a caller's transaction (a test's), where a commit would keep them.
+                transaction.set_rollback(True, using=connection.alias)
         else:
             connection.ensure_connection()
             deadline = time.monotonic() + TIME_LIMIT
