@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 
 from django.db import OperationalError, connections, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -105,8 +105,9 @@ def postgresql_candidates(connection, entries, query):
     # return a sample once a query's trigrams are in more than GIN_LIMIT entries: a query of
     # common words costs what a rare one does.
     matches = entries.filter(contains(query)).order_by("-id").values_list("created_at", "id")
-    # Computed by the database in each query, to spare a round trip of its own.
-    boundary = Subquery(Entry.objects.order_by("-id").values("id")[:1]) - RECENT_WINDOW
+    newest = entries.order_by("-id").values_list("id", flat=True).first() or 0
+    # A number, not a subquery: the planner then knows how few rows the range holds.
+    boundary = newest - RECENT_WINDOW
     # The plans are chosen here, not left to table statistics, which a fresh or freshly
     # seeded database does not have yet: first the primary key's range alone...
     plan(connection, enable_seqscan="off", enable_bitmapscan="off")
