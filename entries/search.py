@@ -120,7 +120,10 @@ def postgresql_candidates(connection, entries, query):
             enable_indexscan="off",
             gin_fuzzy_search_limit=GIN_LIMIT,
         )
-        found += matches.filter(id__lte=boundary)[: MAX_MATCHES + 1 - len(found)]
+        # The range is filtered here, not in SQL: given `id <= boundary` (most of the table),
+        # a planner with fresh statistics walks the primary key instead of the trigrams.
+        older = [key for key in matches[: MAX_MATCHES + 1] if key[1] <= boundary]
+        found += older[: MAX_MATCHES + 1 - len(found)]
     return found
 
 
