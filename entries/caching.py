@@ -34,6 +34,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 # The blog's version lives in the pages table, so that a hit is one query. The table is
@@ -110,14 +111,14 @@ def page_key(request):
 
 def page_cache_middleware(get_response):
     """Serve anonymous readers' pages from the cache, and store what views marked with
-    cached_for_readers() render for them.
+    cached_for_readers() render for them at their canonical URLs.
 
     Placed before the session, auth, messages and CSRF middleware (as Django's own cache
     middleware is), so that a hit costs the lookup and little more; the middleware above it
-    still add their headers."""
+    still add their headers. Other URLs (the login, the admin, /healthz) pass untouched."""
 
     def middleware(request):
-        if not is_anonymous_reader(request):
+        if not (is_anonymous_reader(request) and is_cacheable(request)):
             return get_response(request)
         key = page_key(request)
         pages = caches["pages"]
@@ -130,7 +131,7 @@ def page_cache_middleware(get_response):
             # The headers the view and the middleware below gave it; those above add theirs.
             return HttpResponse(stored[2], headers=stored[1])
         response = get_response(request)
-        if getattr(response, "for_readers", False) and storable(request, response):
+        if storable(request, response):
             page = (version, dict(response.headers), response.content)
             pages.set(key, page, PAGE_TIMEOUT)
         return response
@@ -138,19 +139,29 @@ def page_cache_middleware(get_response):
     return middleware
 
 
+def is_cacheable(request):
+    """The URL names a view marked with cached_for_readers(), with only its parameters."""
+    try:
+        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
+    except Resolver404:
+        return False
+    parameters = getattr(view, "page_parameters", None)
+    return parameters is not None and is_canonical(request, parameters)
+
+
 def cached_for_readers(*parameters):
-    """Mark the view's pages for anonymous readers as fit for the cache (page_cache_middleware
-    stores them) when the URL is canonical: `parameters` are the query parameters the page
-    depends on; a URL with any other is rendered each time and never stored."""
+    """Mark a view whose pages for anonymous readers page_cache_middleware may store:
+    `parameters` are the query parameters the page depends on; a URL with any other is
+    rendered each time and never stored."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            response.for_readers = is_canonical(request, parameters)
             patch_vary_headers(response, ["Cookie"])
             return response
 
+        wrapper.page_parameters = parameters
         return wrapper
 
     return decorator

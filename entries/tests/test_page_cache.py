@@ -15,8 +15,9 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import RequestFactory, TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import path
 from django.utils import timezone
 
 from entries import caching
@@ -26,7 +27,6 @@ from entries.caching import (
     blog_changed,
     cached_for_readers,
     new_version,
-    page_cache_middleware,
 )
 from entries.models import Entry
 from entries.tests.helpers import (
@@ -191,57 +191,84 @@ class PageCacheTests(TestCase):
         self.assertContains(self.client.get(f"/entries/{missing.pk}/"), "Now here")
 
 
-def served(view, request):
-    """`request` through the page cache's middleware to `view`, marked cached_for_readers()."""
-    return page_cache_middleware(cached_for_readers()(view))(request)
+# Views the blog does not have, for CachedForReadersTests (this module is their URLconf).
+calls = []
 
 
+@cached_for_readers()
+def page_view(request):
+    calls.append(request.method)
+    return HttpResponse("page")
+
+
+@cached_for_readers()
+def token_view(request):
+    calls.append(request.method)
+    return HttpResponse(get_token(request))
+
+
+@cached_for_readers()
+def cookie_view(request):
+    calls.append(request.method)
+    response = HttpResponse("page")
+    response.set_cookie("choice", "mine")
+    return response
+
+
+def unmarked_view(request):
+    calls.append(request.method)
+    return HttpResponse("page")
+
+
+urlpatterns = [
+    path("page", page_view),
+    path("token", token_view),
+    path("cookie", cookie_view),
+    path("unmarked", unmarked_view),
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
 class CachedForReadersTests(TestCase):
     """The middleware and the decorator, on views the blog does not have."""
 
-    def test_a_page_that_sets_a_csrf_token_is_not_stored(self):
-        def view(request):
-            return HttpResponse(get_token(request))
+    def setUp(self):
+        calls.clear()
 
-        calls = []
-        first = served(
-            lambda request: calls.append(1) or view(request), RequestFactory().get("/form")
-        )
-        second = served(
-            lambda request: calls.append(1) or view(request), RequestFactory().get("/form")
-        )
+    def test_a_marked_page_is_rendered_once(self):
+        self.assertEqual(self.client.get("/page").content, b"page")
+        self.assertEqual(self.client.get("/page").content, b"page")
+        self.assertEqual(calls, ["GET"])
+
+    def test_an_unmarked_view_is_never_stored_nor_looked_up(self):
+        self.client.get("/unmarked")
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get("/unmarked")
+        self.assertEqual(calls, ["GET", "GET"])
+        self.assertEqual(len(queries), 0)
+
+    def test_a_page_that_sets_a_csrf_token_is_not_stored(self):
+        first = self.client_class().get("/token")
+        second = self.client_class().get("/token")
         self.assertEqual(len(calls), 2)
         self.assertNotEqual(first.content, second.content)
 
     def test_only_gets_and_heads_are_served_from_the_cache(self):
-        calls = []
-        view = lambda request: calls.append(1) or HttpResponse("page")  # noqa: E731
-        rf = RequestFactory()
-        for request in [rf.get("/page"), rf.head("/page"), rf.post("/page"), rf.get("/page")]:
-            served(view, request)
-        self.assertEqual(len(calls), 2)
+        self.client.get("/page")
+        self.client.head("/page")
+        self.client.post("/page")
+        self.client.get("/page")
+        self.assertEqual(calls, ["GET", "POST"])
 
     def test_a_request_with_a_session_cookie_is_never_served_from_the_cache(self):
-        calls = []
-        view = lambda request: calls.append(1) or HttpResponse("page")  # noqa: E731
-        served(view, RequestFactory().get("/page"))
-        request = RequestFactory().get("/page")
-        request.COOKIES["sessionid"] = "anything"
-        served(view, request)
+        self.client.get("/page")
+        self.client.cookies["sessionid"] = "anything"
+        self.client.get("/page")
+        self.assertEqual(calls, ["GET", "GET"])
 
     def test_a_page_that_sets_a_cookie_is_not_stored(self):
-        def view(request):
-            calls.append(1)
-            response = HttpResponse("page")
-            response.set_cookie("choice", "mine")
-            return response
-
-        calls = []
-        served(view, RequestFactory().get("/page"))
-        self.assertEqual(
-            served(view, RequestFactory().get("/page")).cookies["choice"].value, "mine"
-        )
-        self.assertEqual(len(calls), 2)
+        self.client_class().get("/cookie")
+        self.assertEqual(self.client_class().get("/cookie").cookies["choice"].value, "mine")
         self.assertEqual(len(calls), 2)
 
 
