@@ -168,13 +168,14 @@ def cached_for_readers(*parameters):
 
 
 def storable(request, response):
-    # A page with a CSRF token in it belongs to one browser; a view may say no-store itself.
+    # A page with a CSRF token in it, or one that sets a cookie, belongs to one browser; a
+    # view may say no-store itself.
     return (
         response.status_code == 200
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.cookies
         # Headers are looked up in any case; a page of exactly LARGEST_PAGE bytes is the
         # only one the comparison's two spellings disagree on.
-        and not response.cookies
         and "no-store" not in response.get("Cache-Control", "")  # pragma: no mutate
         and len(response.content) <= LARGEST_PAGE  # pragma: no mutate
     )

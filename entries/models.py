@@ -3,7 +3,7 @@ import re
 
 import nh3
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -134,8 +134,10 @@ class Entry(models.Model):
     def save(self, **kwargs):
         # Here, not in a form, so that the admin and the shell store clean text too.
         self.prepare()
-        # One transaction for the row and the blog's new version (caching.blog_changed).
-        with transaction.atomic(using=kwargs.get("using")):
+        # One transaction for the row and the blog's new version (caching.blog_changed), on
+        # the database Model.save() writes to (not mutated: the project has only one).
+        using = kwargs.get("using") or router.db_for_write(Entry)  # pragma: no mutate
+        with transaction.atomic(using=using):
             super().save(**kwargs)
 
     def get_absolute_url(self):

@@ -150,12 +150,9 @@ class PageCacheTests(TestCase):
             committed = caches["pages"].get(VERSION_KEY)
         self.assertNotEqual(committed, before)
         self.assertEqual(callbacks, [])  # Nothing left to do after the commit.
-        try:
-            with transaction.atomic():
-                create_entry("Rolled back")
-                raise RuntimeError
-        except RuntimeError:
-            pass
+        with self.assertRaises(RuntimeError), transaction.atomic():
+            create_entry("Rolled back")
+            raise RuntimeError
         self.assertEqual(caches["pages"].get(VERSION_KEY), committed)
 
     def test_an_empty_or_evicted_cache_serves_the_current_page(self):
