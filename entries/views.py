@@ -65,9 +65,7 @@ def paginate(request, entries):
     if before:
         entries = entries.older_than(before)
     # More rows than one past a page would change nothing shown.
-    return with_next_link(
-        request, list(entries.select_related("author")[: PAGE_SIZE + 1])
-    )  # pragma: no mutate
+    return with_next_link(request, list(entries.for_pages()[: PAGE_SIZE + 1]))  # pragma: no mutate
 
 
 def please_log_in(request):
@@ -107,8 +105,9 @@ def search(request):
 @require_safe
 @cached_for_readers()
 def detail(request, pk):
-    entry = get_object_or_404(Entry.objects.select_related("author"), pk=pk)
-    return render(request, "entries/detail.html", {"entry": entry})
+    entry = get_object_or_404(Entry.objects.for_pages(), pk=pk)
+    # The entry list's markup, with one entry in it.
+    return render(request, "entries/detail.html", {"entry": entry, "entries": [entry]})
 
 
 @require_POST

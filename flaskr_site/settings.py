@@ -131,7 +131,10 @@ LOGIN_REDIRECT_URL = "entries:index"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The site is in English only. Without the translation machinery, Django's URL reversing,
+# number formatting and month names skip a per-call language lookup: a tenth of a page's
+# rendering (docs/benchmarks.md).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
