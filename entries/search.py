@@ -66,7 +66,7 @@ class Found:
 def find(query, before=None, *, limit):
     """The entries matching `query`, newest first, older than the `before` key
     (created_at, id) when given."""
-    entries = Entry.objects.select_related("author")
+    entries = Entry.objects.for_pages("plain_text")  # mark() makes snippets of it
     with time_limit(connections[entries.db]):
         if len(query) < SHORTEST_INDEXED_QUERY:
             return Found(recent_matches(entries, query, before, limit), recent_only=True)

@@ -135,7 +135,9 @@ class IndexTests(TestCase):
             self.assertEqual(logs.records[0].getMessage(), "That page link is broken.: /")
 
     def test_a_page_is_one_indexed_query_without_count_or_offset(self):
-        """Even when the page is not in the cache: one query of the entries, no COUNT(*)."""
+        """Even when the page is not in the cache: one query of the entries, no COUNT(*),
+        and only the columns the page shows (not the search's copy of each text, not the
+        authors' password hashes)."""
         author = create_user()
         create_entries(30)
         Entry.objects.update(author=author)
@@ -148,6 +150,8 @@ class IndexTests(TestCase):
             self.assertIn('JOIN "auth_user"', sql[0])
             self.assertNotIn("COUNT(", sql[0].upper())
             self.assertNotIn("OFFSET", sql[0].upper())
+            self.assertNotIn("plain_text", sql[0])
+            self.assertNotIn("password", sql[0])
 
     def test_the_add_form_is_shown_only_when_logged_in(self):
         self.assertNotContains(self.client.get("/"), 'action="/add"')
