@@ -22,6 +22,7 @@ Entry.objects' update() and bulk_create() call blog_changed() themselves, as mod
 do not fire.
 """
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -32,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
@@ -132,11 +133,44 @@ def page_cache_middleware(get_response):
             return HttpResponse(stored[2], headers=stored[1])
         response = get_response(request)
         if storable(request, response):
-            page = (version, dict(response.headers), response.content)
-            pages.set(key, page, PAGE_TIMEOUT)
+            store(key, (version, dict(response.headers), response.content))
         return response
 
     return middleware
+
+
+def store(key, page):
+    """Store a page if the database takes it at once, else leave it to the next reader: it
+    is a copy, and a reader waiting for it would pay for the store, not the page."""
+    try:
+        with without_waiting(transaction.get_connection()):
+            caches["pages"].set(key, page, PAGE_TIMEOUT)
+    except DatabaseError as error:
+        logger.info("The page was not stored: %s", error)
+
+
+@contextlib.contextmanager
+def without_waiting(connection):
+    """SQLite: writes on this connection neither wait for another worker's write (one
+    writer at a time, and a waiting one sleeps a millisecond or more) nor for the disk
+    (synchronous=NORMAL, so a power cut may lose the latest pages; a post's commit, FULL,
+    still writes everything before it to disk). The settings are restored afterwards.
+    Inside a transaction the store is part of it: nothing to change, nor could it be."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (waiting,) = cursor.fetchone()
+        cursor.execute("PRAGMA synchronous")
+        (durability,) = cursor.fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(waiting)}")
+            cursor.execute(f"PRAGMA synchronous = {int(durability)}")
 
 
 def is_cacheable(request):

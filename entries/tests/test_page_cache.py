@@ -11,11 +11,11 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
@@ -404,6 +404,18 @@ class CacheBoundsTests(TestCase):
     def test_reader_pages_are_not_private(self):
         self.assertNotIn("private", self.client.get("/").get("Cache-Control", ""))
 
+    def test_a_page_the_cache_cannot_store_is_still_served(self):
+        """On SQLite a store does not wait for another worker's write: it gives up instead."""
+        with (
+            mock.patch.object(
+                caches["pages"], "set", side_effect=OperationalError("database is locked")
+            ),
+            self.assertLogs("entries.caching", "INFO") as logs,
+        ):
+            response = self.client.get("/")
+        self.assertContains(response, "First entry")
+        self.assertIn("The page was not stored: database is locked", logs.output[0])
+
     def test_a_failing_cache_never_turns_a_stored_post_into_an_error(self):
         """The post is committed before the cache is told; it is acknowledged once."""
         self.client.force_login(create_admin("poster"))
@@ -415,3 +427,22 @@ class CacheBoundsTests(TestCase):
             response = self.client.post("/add", {"title": "Stored once", "text": "t"})
         self.assertRedirects(response, "/", fetch_redirect_response=False)
         self.assertEqual(Entry.objects.filter(title="Stored once").count(), 1)
+
+
+class PageStoreTests(TransactionTestCase):
+    """Outside a test's transaction, as in production: a store has a transaction of its own."""
+
+    def test_storing_a_page_leaves_the_databases_waiting_and_durability_as_configured(self):
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite only")
+        self.addCleanup(caches["pages"].clear)  # a table of its own, which flush leaves
+        create_entry("An entry")
+        self.assertEqual(self.client.get("/").status_code, 200)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {settings.CACHES['pages']['LOCATION']}")
+            self.assertEqual(cursor.fetchone()[0], 2)  # the blog's version and the page
+            cursor.execute("PRAGMA busy_timeout")
+            configured = settings.DATABASES["default"]["OPTIONS"]["timeout"]
+            self.assertEqual(cursor.fetchone()[0], configured * 1000)
+            cursor.execute("PRAGMA synchronous")
+            self.assertEqual(cursor.fetchone()[0], 2)  # FULL: posts stay durable
