@@ -5,6 +5,7 @@ import nh3
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, router, transaction
+from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -64,6 +65,13 @@ def stored_text(text):
     return sanitize_html(drop_control_characters(text))
 
 
+def after_key(key):
+    """Entries after the (created_at, id) key in the newest-first order: a keyset page's
+    condition, in the form the entry_newest_first index serves (a range of created_at)."""
+    created_at, pk = key
+    return Q(created_at__lte=created_at) & ~Q(created_at=created_at, pk__gte=pk)
+
+
 class EntryQuerySet(models.QuerySet):
     """Writes that skip Entry.save() store clean text too, and tell the page cache."""
 
@@ -88,10 +96,8 @@ class EntryQuerySet(models.QuerySet):
         )
 
     def older_than(self, key):
-        """Entries after the (created_at, id) key in the newest-first order: a keyset page's
-        condition, which the entry_newest_first index serves."""
-        created_at, pk = key
-        return self.filter(created_at__lte=created_at).exclude(created_at=created_at, pk__gte=pk)
+        """Entries after the (created_at, id) key in the newest-first order."""
+        return self.filter(after_key(key))
 
     def update(self, **kwargs):
         # Expressions (F(), Concat()) are the caller's to keep clean.

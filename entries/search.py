@@ -24,12 +24,12 @@ import time
 from dataclasses import dataclass
 
 from django.db import OperationalError, connections, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from entries.models import TAG, Entry
+from entries.models import TAG, Entry, after_key
 
 MAX_QUERY_LENGTH = 200
 SHORTEST_INDEXED_QUERY = 3
@@ -70,12 +70,9 @@ def find(query, before=None, *, limit):
     with time_limit(connections[entries.db]):
         if len(query) < SHORTEST_INDEXED_QUERY:
             return Found(recent_matches(entries, query, before, limit), recent_only=True)
-        keys = candidates(entries, query)
-    capped = len(keys) > MAX_MATCHES
-    keys = sorted(keys[:MAX_MATCHES], reverse=True)
-    if before:
-        keys = [key for key in keys if key < before]
-    ids = [pk for _, pk in keys[:limit]]
+        found = candidates(entries, query, before)
+    capped = len(found) > MAX_MATCHES
+    ids = [pk for pk, shown in found[:MAX_MATCHES] if shown][:limit]
     by_id = entries.in_bulk(ids)
     return Found([by_id[pk] for pk in ids if pk in by_id], capped=capped)
 
@@ -84,15 +81,23 @@ def contains(query):
     return Q(title__icontains=query) | Q(plain_text__icontains=query)
 
 
-def candidates(entries, query):
-    """(created_at, id) of the most recently written matches, MAX_MATCHES + 1 at most (one
-    more tells that there are more)."""
+def candidates(entries, query, before):
+    """The ids of the most recently written matches, MAX_MATCHES + 1 at most (one more tells
+    that there are more), newest first, each with whether it comes after `before`."""
     connection = connections[entries.db]
     if connection.vendor == "sqlite":
         phrase = '"' + query.replace('"', '""') + '"'
         matches = entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase, MAX_MATCHES + 1]))
-        return list(matches.values_list("created_at", "id"))
-    return postgresql_candidates(connection, entries, query)
+        # Ordered and compared by the database: numbers and flags come back, not a thousand
+        # times to convert (half of a common word's search).
+        shown = after_key(before) if before else Value(True)
+        return list(
+            matches.order_by("-created_at", "-id").values_list(
+                "id", ExpressionWrapper(shown, output_field=BooleanField())
+            )
+        )
+    keys = sorted(postgresql_candidates(connection, entries, query), reverse=True)
+    return [(pk, not before or (created_at, pk) < before) for created_at, pk in keys]
 
 
 # PostgreSQL only. mutmut runs the app's tests on SQLite, so it could not tell a mutant here
