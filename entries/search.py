@@ -31,7 +31,9 @@ from django.utils.safestring import mark_safe
 
 from entries.models import TAG, Entry, after_key
 
-MAX_QUERY_LENGTH = 200
+# A phrase's cost grows with its length (each trigram is looked up in the index: about
+# 35 microseconds on SQLite, so 6 ms at 200 characters); 100 holds a sentence.
+MAX_QUERY_LENGTH = 100
 SHORTEST_INDEXED_QUERY = 3
 MAX_MATCHES = 1000
 RECENT = 1000

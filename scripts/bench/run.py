@@ -52,24 +52,30 @@ RARE, COMMON = "search rare word (1%)", "search common word (90%)"
 POST = "POST /add (logged in)"
 # Distinct URLs that the page cache cannot answer ({n}, {k}: see wrk.lua).
 UNCACHED = "/ uncached (distinct cursors)"
-LONGEST = "search 200 chars, no match"
+LONGEST = "search longest query, no match"
 TWO_LETTERS = "search 2 letters, no match"
 OLD = "search old word (oldest 5%)"
 FRESH = "search fresh rare word"
 HOSTILE = [LONGEST, TWO_LETTERS, OLD, FRESH]
-# The longest query the site takes, of common words, ending in a number of its own.
-LONGEST_QUERY = urllib.parse.quote(("haystack " * 22)[:190]) + "{n}"
+
+
+def longest_query(length):
+    """A query as long as the site takes (`length`), of common words, ending in a number of
+    its own ({n}: nine digits)."""
+    return urllib.parse.quote(("haystack " * length)[: length - 10]) + "{n}"
+
 
 # What the database holds once seeded: the words to search for, a deep page, an entry.
 FACTS = """
 import json
 from entries.management.commands.seed_entries import COMMON_WORD, OLD_WORD, RARE_WORD
 from entries.models import Entry
+from entries.search import MAX_QUERY_LENGTH
 from entries.views import page_cursor
 middle = Entry.objects.all()[Entry.objects.count() // 2]
 times = [Entry.objects.order_by(o).first().created_at for o in ["created_at", "-created_at"]]
 print(json.dumps({"rare": RARE_WORD, "common": COMMON_WORD, "old": OLD_WORD,
-                  "cursor": page_cursor(middle), "pk": middle.pk,
+                  "cursor": page_cursor(middle), "pk": middle.pk, "longest": MAX_QUERY_LENGTH,
                   "times": ",".join(str(int(time.timestamp())) for time in times)}))
 """
 POSTS = """
@@ -180,7 +186,7 @@ def measure(n, ceiling_url):
             # A page by a cursor of the real format: a time between the oldest and newest
             # entry, and an id of its own (larger than any entry's), so each URL is new.
             UNCACHED: ("/?before={t}-{n}", 200, entry),
-            LONGEST: (f"/search/?query={LONGEST_QUERY}", 200, results),
+            LONGEST: (f"/search/?query={longest_query(facts['longest'])}", 200, results),
             TWO_LETTERS: ("/search/?query=zq&n={n}", 200, results),
             OLD: (f"/search/?query={facts['old']}&n={{n}}", 200, results),
             FRESH: ("/search/?query={k}", 200, results),

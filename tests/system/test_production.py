@@ -76,12 +76,12 @@ class ProductionServerTests(SimpleTestCase):
         self.assertIn("Site administration", client.request("/admin/")[2])
 
     def test_a_request_line_of_8_kb_reaches_the_site_not_a_bare_414(self):
-        """The longest query the site takes, in CJK, percent-encoded, is about 1.8 KB; a
+        """The longest query the site takes, in CJK, percent-encoded, is about 0.9 KB; a
         reader who pastes more gets the search form and the error, not a server's page."""
         query = urllib.parse.quote("検索" * 430)  # 860 characters, 7.7 KB percent-encoded
         status, _, page = self.http().request(f"/search/?query={query}")
         self.assertEqual(status, 400)
-        self.assertIn("at most 200 characters", page)
+        self.assertIn("at most 100 characters", page)
         self.assertIn('<form action="/search/"', page)
 
     def test_plain_http_is_redirected_to_https_but_healthz_is_not(self):
