@@ -54,6 +54,15 @@ class SeedEntriesTests(TestCase):
             cursor.execute("SELECT count(DISTINCT segid) FROM entries_entry_fts_idx")
             self.assertEqual(cursor.fetchone(), (1,))
 
+    def test_on_sqlite_it_leaves_the_search_indexs_merging_as_it_was(self):
+        """The seed turns merging off while it writes; posts after it merge as before."""
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite only")
+        seed(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT v FROM entries_entry_fts_config WHERE k = 'automerge'")
+            self.assertEqual(cursor.fetchone(), (4,))
+
     def test_the_search_index_is_kept_in_step(self):
         seed(300)
         self.assertEqual(len(search.find(RARE_WORD, limit=1000).entries), 3)
