@@ -91,9 +91,7 @@ class EntryQuerySet(models.QuerySet):
         and nothing else of the authors (no password hashes), not the search's copy of the
         text. Every column less is less work for every page (docs/benchmarks.md)."""
         username = f"author__{get_user_model().USERNAME_FIELD}"
-        return self.select_related("author").only(
-            "title", "text", "author", "created_at", username, *fields
-        )
+        return self.select_related("author").only("title", "text", "created_at", username, *fields)
 
     def older_than(self, key):
         """Entries after the (created_at, id) key in the newest-first order."""

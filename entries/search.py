@@ -95,19 +95,16 @@ def candidates(entries, query, before):
         # Ordered and compared by the database: numbers and flags come back, not a thousand
         # times to convert (half of a common word's search).
         shown = after_key(before) if before else Value(True)
-        return list(
-            matches.order_by("-created_at", "-id").values_list(
-                "id", ExpressionWrapper(shown, output_field=BooleanField())
-            )
-        )
-    keys = sorted(postgresql_candidates(connection, entries, query), reverse=True)
-    return [(pk, not before or (created_at, pk) < before) for created_at, pk in keys]
+        # The database gives the flag as 0 or 1 whatever the output field says.
+        shown = ExpressionWrapper(shown, output_field=BooleanField())  # pragma: no mutate
+        return list(matches.order_by("-created_at", "-id").values_list("id", shown))
+    return postgresql_candidates(connection, entries, query, before)
 
 
 # PostgreSQL only. mutmut runs the app's tests on SQLite, so it could not tell a mutant here
 # from the original; `make test-postgres` runs the same tests on PostgreSQL against this code.
 # pragma: no mutate start
-def postgresql_candidates(connection, entries, query):
+def postgresql_candidates(connection, entries, query, before):
     # PostgreSQL's GIN indexes cannot stop at the newest matches as FTS5 does. So the
     # newest RECENT_WINDOW entries are checked first (a primary-key range: a common word
     # fills the list there), then the older ones through the trigram indexes alone, which
@@ -133,7 +130,8 @@ def postgresql_candidates(connection, entries, query):
         # a planner with fresh statistics walks the primary key instead of the trigrams.
         older = [key for key in matches[: MAX_MATCHES + 1] if key[1] <= boundary]
         found += older[: MAX_MATCHES + 1 - len(found)]
-    return found
+    keys = sorted(found, reverse=True)
+    return [(pk, not before or (created_at, pk) < before) for created_at, pk in keys]
 
 
 def plan(connection, **settings):

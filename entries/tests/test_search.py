@@ -264,6 +264,23 @@ class ManyMatchesTests(TestCase):
         self.assertEqual(titles(third), [f"Über {n}" for n in range(19, 9, -1)])
         self.assertIsNone(next_link(third))
 
+    def test_exactly_the_cap_is_not_more_than_the_cap(self):
+        with mock.patch.object(search, "MAX_MATCHES", 60):
+            response = self.client.get("/search/", {"query": "über"})
+        self.assertNotContains(response, "More than")
+
+    def test_matches_are_ordered_by_their_date_not_by_when_they_were_added(self):
+        """The admin can backdate an entry: search lists it where its date says, as / does."""
+        create_entry("Über backdated", "a straße", created_at=timezone.now() - timedelta(days=30))
+        create_entry("Über future", "a straße", created_at=timezone.now() + timedelta(days=1))
+        found, url = [], "/search/?query=über"
+        while url:
+            response = self.client.get(url)
+            found += titles(response)
+            url = next_link(response) and "/search/" + next_link(response)
+        self.assertEqual(found[:2], ["Über future", "Über 59"])
+        self.assertEqual(found[-2:], ["Über 0", "Über backdated"])
+
     def test_below_the_cap_nothing_is_said(self):
         response = self.client.get("/search/", {"query": "straße"})
         self.assertEqual(len(titles(response)), 20)
