@@ -92,8 +92,8 @@ def candidates(entries, query, before):
     if connection.vendor == "sqlite":
         phrase = '"' + query.replace('"', '""') + '"'
         matches = entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase, MAX_MATCHES + 1]))
-        # Ordered and compared by the database: numbers and flags come back, not a thousand
-        # times to convert (half of a common word's search).
+        # Ordered and compared by the database: ids and flags come back, not a thousand dates
+        # to convert (they were half of a common word's search).
         shown = after_key(before) if before else Value(True)
         # The database gives the flag as 0 or 1 whatever the output field says.
         shown = ExpressionWrapper(shown, output_field=BooleanField())  # pragma: no mutate
