@@ -11,7 +11,8 @@ The rules (docs/reference.md says them to readers):
   (SQLite: FTS5 with the trigram tokenizer; PostgreSQL: pg_trgm GIN indexes), which gives
   the MAX_MATCHES most recently written matches at most (on PostgreSQL, past its newest
   RECENT_WINDOW entries, a sample of them when a query is in very many); those are shown
-  newest first.
+  newest first. On SQLite a query longer than PROBE_LENGTH is first looked for by a part of
+  it, then checked whole.
 - A shorter query cannot use a trigram index: it is looked for in the newest RECENT entries.
 - However a rule turns out, no search runs longer than TIME_LIMIT: the database stops it
   (SQLite's progress handler, PostgreSQL's statement_timeout) and the page says so.
@@ -34,6 +35,10 @@ from entries.models import TAG, Entry, after_key
 # A phrase's cost grows with its length (each trigram is looked up in the index: about
 # 35 microseconds on SQLite, so 6 ms at 200 characters); 100 holds a sentence.
 MAX_QUERY_LENGTH = 100
+# SQLite: a longer query is looked up by its PROBE_LENGTH characters most likely to be rare,
+# then checked whole (14 trigram lookups, not up to 98: each costs more as posts add
+# segments to the index).
+PROBE_LENGTH = 16
 SHORTEST_INDEXED_QUERY = 3
 MAX_MATCHES = 1000
 RECENT = 1000
@@ -89,16 +94,43 @@ def candidates(entries, query, before):
     """The ids of the most recently written matches, MAX_MATCHES + 1 at most (one more tells
     that there are more), newest first, each with whether it comes after `before`."""
     connection = connections[entries.db]
-    if connection.vendor == "sqlite":
-        phrase = '"' + query.replace('"', '""') + '"'
-        matches = entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase, MAX_MATCHES + 1]))
-        # Ordered and compared by the database: ids and flags come back, not a thousand dates
-        # to convert (they were half of a common word's search).
-        shown = after_key(before) if before else Value(True)
-        # The database gives the flag as 0 or 1 whatever the output field says.
-        shown = ExpressionWrapper(shown, output_field=BooleanField())  # pragma: no mutate
-        return list(matches.order_by("-created_at", "-id").values_list("id", shown))
-    return postgresql_candidates(connection, entries, query, before)
+    if connection.vendor != "sqlite":
+        return postgresql_candidates(connection, entries, query, before)
+    # Ordered and compared by the database: ids and flags come back, not a thousand dates
+    # to convert (they were half of a common word's search).
+    shown = after_key(before) if before else Value(True)
+    # The database gives the flag as 0 or 1 whatever the output field says.
+    shown = ExpressionWrapper(shown, output_field=BooleanField())  # pragma: no mutate
+    if len(query) <= PROBE_LENGTH:
+        return list(fts_matches(entries, query).values_list("id", shown))
+    # The entries holding the probe hold all the matches: those that hold the whole query are
+    # kept. Unless the probe was in more entries than were read: then the whole phrase is asked.
+    pattern = re.compile(re.escape(query), re.IGNORECASE)
+    rows = list(fts_matches(entries, probe(query)).values_list("id", shown, "title", "plain_text"))
+    found = [(pk, flag) for pk, flag, *texts in rows if any(map(pattern.search, texts))]
+    if len(rows) > MAX_MATCHES and len(found) < len(rows):
+        return list(fts_matches(entries, query).values_list("id", shown))
+    return found
+
+
+def fts_matches(entries, query):
+    """SQLite: the MAX_MATCHES + 1 most recently written entries holding `query`, by date."""
+    phrase = '"' + query.replace('"', '""') + '"'
+    matches = entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase, MAX_MATCHES + 1]))
+    return matches.order_by("-created_at", "-id")
+
+
+def probe(query):
+    """The PROBE_LENGTH characters of `query` with the most distinct trigrams (the last such),
+    likely the rarest: what SQLite's index is asked for first."""
+    folded = query.lower()
+    trigrams = [folded[i : i + 3] for i in range(len(folded) - 2)]
+    per_window = PROBE_LENGTH - 2
+    start = max(
+        range(len(query) - PROBE_LENGTH + 1),
+        key=lambda i: (len(set(trigrams[i : i + per_window])), i),
+    )
+    return query[start : start + PROBE_LENGTH]
 
 
 # PostgreSQL only. mutmut runs the app's tests on SQLite, so it could not tell a mutant here

@@ -135,6 +135,51 @@ class QueryLengthTests(TestCase):
         self.assertEqual(page_queries(queries), [], "nothing is searched")
 
 
+class LongQueryTests(TestCase):
+    """A long query is a phrase like any other: found whole, in any case, never by a part."""
+
+    @classmethod
+    def setUpTestData(cls):
+        # Written first, dated first: the two oldest hold "ab" ten times, the ten newest nine.
+        create_entry("Old 1", "ab" * 10, created_at=timezone.now() - timedelta(days=30))
+        create_entry("Old 2", "ab" * 10, created_at=timezone.now() - timedelta(days=31))
+        start = timezone.now() - timedelta(days=10)
+        Entry.objects.bulk_create(
+            Entry(title=f"Echo {n}", text=f"{'ab' * 9} {n}", created_at=start + timedelta(hours=n))
+            for n in range(10)
+        )
+        create_entry("Lake", "The walrus ate a clam at noon by the lake.")
+        create_entry("Sea", "The walrus ate a clam at noon by the sea.")
+
+    def test_a_long_query_is_found_whole_and_in_any_case(self):
+        response = self.client.get("/search/", {"query": "WALRUS ATE A CLAM AT NOON BY THE SEA"})
+        self.assertEqual(titles(response), ["Sea"])
+        self.assertContains(response, "<mark>walrus ate a clam at noon by the sea</mark>")
+
+    def test_a_long_query_that_only_a_part_of_matches_finds_nothing(self):
+        near_misses = [
+            "A walrus ate a clam at noon by the sea",
+            "The walrus ate a clam at dawn by the sea",
+        ]
+        for query in near_misses:
+            with self.subTest(query=query):
+                self.assertEqual(titles(self.client.get("/search/", {"query": query})), [])
+
+    def test_old_matches_are_found_behind_many_newer_entries_holding_most_of_the_query(self):
+        """Every part of the query of 20 characters is in all twelve entries, the whole only in
+        the two oldest."""
+        with mock.patch.object(search, "MAX_MATCHES", 5):
+            response = self.client.get("/search/", {"query": "ab" * 10})
+        self.assertEqual(titles(response), ["Old 1", "Old 2"])
+        self.assertNotContains(response, "More than")
+
+    def test_a_long_common_query_shows_the_newest_matches_and_says_there_are_more(self):
+        with mock.patch.object(search, "MAX_MATCHES", 5):
+            response = self.client.get("/search/", {"query": "ABABABABABABABABAB"})
+        self.assertEqual(titles(response), [f"Echo {n}" for n in range(9, 4, -1)])
+        self.assertContains(response, "More than 5 entries match")
+
+
 class ShortQueryTests(TestCase):
     """One or two characters: no trigram index can serve them; the newest entries can."""
 
