@@ -95,20 +95,24 @@ def candidates(entries, query, before):
     that there are more), newest first, each with whether it comes after `before`."""
     connection = connections[entries.db]
     if connection.vendor != "sqlite":
-        return postgresql_candidates(connection, entries, query, before)
+        # Run by `make test-postgres`, not by mutmut (see below).
+        return postgresql_candidates(connection, entries, query, before)  # pragma: no mutate
     # Ordered and compared by the database: ids and flags come back, not a thousand dates
     # to convert (they were half of a common word's search).
     shown = after_key(before) if before else Value(True)
     # The database gives the flag as 0 or 1 whatever the output field says.
     shown = ExpressionWrapper(shown, output_field=BooleanField())  # pragma: no mutate
-    if len(query) <= PROBE_LENGTH:
+    # Which way a query goes changes what it costs, never what it finds: a query of
+    # PROBE_LENGTH is its own probe, and the whole phrase finds what the probe's checked
+    # matches hold whenever the probe is in fewer entries than were read.
+    if len(query) <= PROBE_LENGTH:  # pragma: no mutate
         return list(fts_matches(entries, query).values_list("id", shown))
     # The entries holding the probe hold all the matches: those that hold the whole query are
     # kept. Unless the probe was in more entries than were read: then the whole phrase is asked.
     pattern = re.compile(re.escape(query), re.IGNORECASE)
     rows = list(fts_matches(entries, probe(query)).values_list("id", shown, "title", "plain_text"))
     found = [(pk, flag) for pk, flag, *texts in rows if any(map(pattern.search, texts))]
-    if len(rows) > MAX_MATCHES and len(found) < len(rows):
+    if len(rows) > MAX_MATCHES and len(found) < len(rows):  # pragma: no mutate
         return list(fts_matches(entries, query).values_list("id", shown))
     return found
 
@@ -116,10 +120,16 @@ def candidates(entries, query, before):
 def fts_matches(entries, query):
     """SQLite: the MAX_MATCHES + 1 most recently written entries holding `query`, by date."""
     phrase = '"' + query.replace('"', '""') + '"'
-    matches = entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase, MAX_MATCHES + 1]))
+    # One more than MAX_MATCHES tells that there are more; two more would tell it as well.
+    limit = MAX_MATCHES + 1  # pragma: no mutate
+    matches = entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase, limit]))
     return matches.order_by("-created_at", "-id")
 
 
+# Which part of a query is the probe changes what the search costs, never what it finds
+# (candidates() checks the whole query), so no test can tell a mutant here from the original;
+# `make bench`'s longest query measures it.
+# pragma: no mutate start
 def probe(query):
     """The PROBE_LENGTH characters of `query` with the most distinct trigrams (the last such),
     likely the rarest: what SQLite's index is asked for first."""
@@ -131,6 +141,9 @@ def probe(query):
         key=lambda i: (len(set(trigrams[i : i + per_window])), i),
     )
     return query[start : start + PROBE_LENGTH]
+
+
+# pragma: no mutate end
 
 
 # PostgreSQL only. mutmut runs the app's tests on SQLite, so it could not tell a mutant here

@@ -326,6 +326,19 @@ class ManyMatchesTests(TestCase):
         self.assertEqual(found[:2], ["Über future", "Über 59"])
         self.assertEqual(found[-2:], ["Über 0", "Über backdated"])
 
+    def test_entries_of_the_same_time_are_each_listed_once_across_pages(self):
+        """Imported or seeded entries can share a time: pages follow (time, id), as / does."""
+        same = timezone.now() - timedelta(days=20)
+        Entry.objects.bulk_create(
+            Entry(title=f"Twin {n}", text="a straße", created_at=same) for n in range(45)
+        )
+        found, url = [], "/search/?query=twin"
+        while url:
+            response = self.client.get(url)
+            found += titles(response)
+            url = next_link(response) and "/search/" + next_link(response)
+        self.assertEqual(found, [f"Twin {n}" for n in range(44, -1, -1)])
+
     def test_below_the_cap_nothing_is_said(self):
         response = self.client.get("/search/", {"query": "straße"})
         self.assertEqual(len(titles(response)), 20)
