@@ -61,7 +61,8 @@ def blog_changed(**signal_kwargs):
 
     A cache that fails must not turn a stored change into an error page (the writer would
     send it again): the failure is logged, and the version renewed after the commit, its
-    failure logged too (robust=True)."""
+    failure logged too (robust=True). (On PostgreSQL a statement that fails ends the
+    transaction: the change is rolled back with it, and the writer told, nothing half-done.)"""
     if transaction.get_connection().in_atomic_block:
         try:
             new_version()

@@ -101,12 +101,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # holds at most 1,000 pages of at most 128 KB (entries/caching.py): 128 MB at the most.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "flaskr_site.cache.UpsertDatabaseCache",
         "LOCATION": "flaskr_cache",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
     "pages": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "flaskr_site.cache.UpsertDatabaseCache",
         "LOCATION": "flaskr_pages",
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },

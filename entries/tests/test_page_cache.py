@@ -11,7 +11,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -37,6 +37,7 @@ from entries.tests.helpers import (
     create_user,
     titles,
 )
+from flaskr_site.cache import CULL_CHECK_EVERY
 
 READER_PAGES = ["/", "/search/?query=entry", "/feed/"]
 
@@ -446,3 +447,73 @@ class PageStoreTests(TransactionTestCase):
             self.assertEqual(cursor.fetchone()[0], configured * 1000)
             cursor.execute("PRAGMA synchronous")
             self.assertEqual(cursor.fetchone()[0], 2)  # FULL: posts stay durable
+
+
+class CacheWriteTests(TestCase):
+    """Each page a reader is the first to ask for, and every post, writes to the cache table:
+    one statement each, and the table stays bounded."""
+
+    def pages_statements(self, queries):
+        return [query["sql"].split()[0] for query in queries if "flaskr_pages" in query["sql"]]
+
+    def test_a_page_nobody_asked_for_costs_one_lookup_and_one_write(self):
+        create_entry("An entry")
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(titles(self.client.get("/")), ["An entry"])
+        self.assertEqual(self.pages_statements(queries), ["SELECT", "INSERT"])
+
+    def test_a_post_renews_the_blogs_version_in_one_statement(self):
+        self.client.force_login(create_admin())
+        with CaptureQueriesContext(connection) as queries:
+            self.client.post("/add", {"title": "Posted", "text": "t"})
+        self.assertEqual(self.pages_statements(queries), ["INSERT"])
+        self.assertEqual(titles(self.client_class().get("/")), ["Posted"])
+
+    def test_a_write_replaces_the_value_and_its_expiry(self):
+        pages = caches["pages"]
+        pages.set("key", "first", timeout=60)
+        pages.set("key", "second", timeout=None)
+        self.assertEqual(pages.get("key"), "second")
+        with mock.patch("django.core.cache.backends.db.tz_now") as now:
+            now.return_value = timezone.now() + timedelta(days=10_000)
+            self.assertEqual(pages.get("key"), "second")  # None: never expires
+            pages.set("key", "third", timeout=60)
+        self.assertEqual(pages.get("key"), "third")
+        pages.set("key", "gone", timeout=-1)
+        self.assertIsNone(pages.get("key"))
+        pages.set("key", "versioned", version=2)
+        self.assertEqual(pages.get("key", version=2), "versioned")
+        self.assertIsNone(pages.get("key"))
+
+    def test_the_table_is_culled_past_its_maximum(self):
+        pages = caches["pages"]
+        pages.clear()
+        with mock.patch.object(pages, "_max_entries", 60):
+            for n in range(300):
+                pages.set(f"page:{n:03}", n)
+                self.assertLessEqual(self.rows(), 60 + CULL_CHECK_EVERY)
+        self.assertEqual(pages.get("page:299"), 299)  # culled in key order: the oldest first
+
+    def test_expired_rows_are_culled_before_any_live_one(self):
+        pages = caches["pages"]
+        pages.clear()
+        with mock.patch.object(pages, "_max_entries", 60):
+            for n in range(60):
+                pages.set(f"zzz:{n:02}", n, timeout=-1)  # expired, and last in key order
+            for n in range(2 * CULL_CHECK_EVERY):  # the table is counted in there
+                pages.set(f"page:{n:03}", n)
+        self.assertEqual(self.rows(), 2 * CULL_CHECK_EVERY)
+        self.assertEqual(len(pages.get_many([f"page:{n:03}" for n in range(40)])), 40)
+
+    def rows(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM flaskr_pages")
+            return cursor.fetchone()[0]
+
+    def test_a_write_that_fails_says_so(self):
+        """Django's DatabaseCache would return False; the page cache logs what it could not
+        store, and a post whose version cannot be written is not half-done."""
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE flaskr_pages")  # rolled back with the test
+        with self.assertRaises(DatabaseError):
+            caches["pages"].set("key", "value")
