@@ -4,6 +4,7 @@ Workers come from WEB_CONCURRENCY, which gunicorn reads itself and Heroku sets f
 the dyno size.
 """
 
+import gc
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
@@ -19,3 +20,11 @@ forwarded_allow_ips = "*"
 limit_request_line = 8190
 # Heroku's router gives up on a request after 30 s.
 timeout = 30
+
+
+def pre_fork(server, worker):
+    """Freeze what the master loaded before each fork (the gc module's advice for forked
+    workers): a worker's collections then never walk the objects it shares with the master,
+    so they are not copied into its memory. Measured: each worker's proportional memory (PSS)
+    36 -> 28 MB, requests a second unchanged (docs/benchmarks.md)."""
+    gc.freeze()

@@ -153,15 +153,18 @@ def log_in(base_url):
 
 
 def worker_memory(pid_file):
-    """Resident memory (MB) of each gunicorn worker: the master's children."""
+    """Memory (MB) of each gunicorn worker, the master's children: resident (RSS), and
+    proportional (PSS: what it shares with the master and the other workers counted in
+    shares), as lists."""
     master = pid_file.read_text().strip()
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    sizes = []
+    rss, pss = [], []
     for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        kilobytes = next(line.split()[1] for line in status.splitlines() if line[:6] == "VmRSS:")
-        sizes.append(int(kilobytes) * 1024 / MB)
-    return sizes
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+        kilobytes = {line.split()[0]: int(line.split()[1]) for line in rollup}
+        rss.append(kilobytes["Rss:"] * 1024 / MB)
+        pss.append(kilobytes["Pss:"] * 1024 / MB)
+    return rss, pss
 
 
 def measure(n, ceiling_url):
@@ -245,7 +248,8 @@ def summarize(n, runs, post_warmup, memory, stored, distinct, seed_seconds):
     return {
         "n": n,
         "rows": rows,
-        "worker_rss_mb": memory,
+        "worker_rss_mb": memory[0],
+        "worker_pss_mb": memory[1],
         "seed_seconds": seed_seconds,
         "posts": {
             "acknowledged": sum(run["requests"] - run["status_errors"] for run in posts),
@@ -339,7 +343,8 @@ def main():
                 f"{row['p99_ms']:>7.2f} {row['errors']:>6} {row['ratio']:>6.3f}"
             )
         rss = ", ".join(f"{mb:.0f}" for mb in section["worker_rss_mb"])
-        print(f"{section['n']:>9}  worker RSS after the run: {rss} MB")
+        pss = ", ".join(f"{mb:.0f}" for mb in section["worker_pss_mb"])
+        print(f"{section['n']:>9}  worker RSS after the run: {rss} MB (PSS {pss} MB)")
     checks = bars(sections)
     print()
     for what, holds in checks:
