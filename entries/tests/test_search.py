@@ -402,6 +402,25 @@ class SearchIndexTests(TestCase):
         self.assertIn("entries_entry_title_trgm", plan)
         self.assertIn("entries_entry_plain_text_trgm", plan)
 
+    def test_postgresql_trigram_indexes_take_each_post_at_once(self):
+        """No pending list that every search must read until a vacuum merges it: after 3,000
+        posts it had made the longest query cost 8.4 ms instead of 3.3 (migration 0011)."""
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+                "('entries_entry_title_trgm', 'entries_entry_plain_text_trgm')"
+            )
+            options = dict(cursor.fetchall())
+        self.assertEqual(
+            options,
+            {
+                "entries_entry_title_trgm": ["fastupdate=off"],
+                "entries_entry_plain_text_trgm": ["fastupdate=off"],
+            },
+        )
+
 
 class SnippetTests(TestCase):
     """What a reader sees of a long text on the search page."""
