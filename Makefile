@@ -35,8 +35,10 @@ test: $(BIN)/.installed  ## Lint, every test on SQLite (coverage >= 95%), the ap
 test-fast: $(BIN)/.installed  ## The app's own tests alone (entries/tests, SQLite), in seconds.
 	$(BIN)/pytest entries/tests -q
 
+# The SQLite-only code (FTS5 search, the seed's index merging) does not run on PostgreSQL: the
+# 95% bar is the SQLite run's, which runs every test; this one fails under 90%.
 test-postgres: $(BIN)/.installed  ## The app's tests on PostgreSQL (FLASKR_POSTGRES_URL, or a throwaway server).
-	$(BIN)/python -m tools.postgres -- $(BIN)/pytest entries/tests --cov --cov-report=term
+	$(BIN)/python -m tools.postgres -- $(BIN)/pytest entries/tests --cov --cov-report=term --cov-fail-under=90
 
 deploy-check: $(BIN)/.installed  ## Rehearse a Heroku deploy here: build, release, web, main flows.
 	$(BIN)/pytest tests/system/test_deploy.py -v
