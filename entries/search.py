@@ -106,16 +106,16 @@ def candidates(entries, query, before):
     # Which way a query goes changes what it costs, never what it finds: a query of
     # PROBE_LENGTH is its own probe, and the whole phrase finds what the probe's checked
     # matches hold whenever the probe is in fewer entries than were read.
-    if len(query) <= PROBE_LENGTH:  # pragma: no mutate
-        return list(fts_matches(entries, query).values_list("id", shown))
-    # The entries holding the probe hold all the matches: those that hold the whole query are
-    # kept. Unless the probe was in more entries than were read: then the whole phrase is asked.
-    pattern = re.compile(re.escape(query), re.IGNORECASE)
-    rows = list(fts_matches(entries, probe(query)).values_list("id", shown, "title", "plain_text"))
-    found = [(pk, flag) for pk, flag, *texts in rows if any(map(pattern.search, texts))]
-    if len(rows) > MAX_MATCHES and len(found) < len(rows):  # pragma: no mutate
-        return list(fts_matches(entries, query).values_list("id", shown))
-    return found
+    if len(query) > PROBE_LENGTH:  # pragma: no mutate
+        # The entries holding the probe hold all the matches: those that hold the whole query
+        # are kept, unless the probe was in more entries than were read.
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        probed = fts_matches(entries, probe(query))
+        rows = list(probed.values_list("id", shown, "title", "plain_text"))
+        found = [(pk, flag) for pk, flag, *texts in rows if any(map(pattern.search, texts))]
+        if len(rows) <= MAX_MATCHES or len(found) == len(rows):  # pragma: no mutate
+            return found
+    return list(fts_matches(entries, query).values_list("id", shown))
 
 
 def fts_matches(entries, query):
