@@ -5,8 +5,10 @@ For each N (BENCH_N, default "10,100000,1000000"): a fresh SQLite database (or t
 database BENCH_DATABASE_URL names, which it empties), seeded by `manage.py seed_entries`;
 the Procfile's web: process with production settings on loopback; and, in the same run,
 the ceiling: the same gunicorn command and config serving a constant 2 KB page
-(scripts/bench/ceiling.py). wrk drives each target after a warm-up, targets interleaved,
-BENCH_ROUNDS rounds; the table gives each target's median req/s and its ratio to the
+(scripts/bench/ceiling.py), and the floor: the site's own settings and middleware serving
+that page and a logged-in POST that stores nothing (scripts/bench/floor.py), what any page
+and any post cost before their views work. wrk drives each target after a warm-up, targets
+interleaved, BENCH_ROUNDS rounds; the table gives each target's median req/s and its ratio to the
 ceiling's median in that N's rounds. The figures go to bench-results.json; the exit
 status says whether every bar of docs/benchmarks.md held.
 
@@ -50,6 +52,8 @@ MB = 1024 * 1024
 CEILING, FIRST, DEEP = "ceiling (2 KB constant page)", "/", "/ deep page (N/2)"
 RARE, COMMON = "search rare word (1%)", "search common word (90%)"
 POST = "POST /add (logged in)"
+FLOOR_PAGE = "floor: Django, constant page"
+FLOOR_POST = "floor: Django, POST, no write"
 # Distinct URLs that the page cache cannot answer ({n}, {k}: see wrk.lua).
 UNCACHED = "/ uncached (distinct cursors)"
 LONGEST = "search longest query, no match"
@@ -172,7 +176,9 @@ def measure(n, ceiling_url):
     facts = json.loads(manage("shell", "-c", FACTS, database_url=database_url).splitlines()[-1])
     pid_file = WORK_DIR / f"n{n}.pid"
     env = {**SERVER_ENV, "DATABASE_URL": database_url, "GUNICORN_CMD_ARGS": f"--pid={pid_file}"}
-    with web_process(**env) as base_url:
+    floor_command = procfile("web").replace("flaskr_site.wsgi", "scripts.bench.floor")
+    floor_env = {**SERVER_ENV, "DATABASE_URL": database_url}
+    with web_process(**env) as base_url, web_process(floor_command, **floor_env) as floor_url:
         client = Client(base_url, https=False)
         entry, results = '<li class="entry"', '<ul class="entries">'
         # name: (path, expected status, what the answer must hold)
@@ -208,6 +214,9 @@ def measure(n, ceiling_url):
             }
         )
         urls[POST] = (base_url + "/add", log_in(base_url))
+        check_page(Client(floor_url, https=False), "/floor/page", 200, "<li")
+        urls[FLOOR_PAGE] = (floor_url + "/floor/page", {})
+        urls[FLOOR_POST] = (floor_url + "/floor/post", log_in(floor_url))
 
         warmups = {
             name: wrk(url, WARMUP, BENCH_RUN="0", **extra) for name, (url, extra) in urls.items()
