@@ -43,7 +43,7 @@ test-postgres: $(BIN)/.installed  ## The app's tests on PostgreSQL (FLASKR_POSTG
 deploy-check: $(BIN)/.installed  ## Rehearse a Heroku deploy here: build, release, web, main flows.
 	$(BIN)/pytest tests/system/test_deploy.py -v
 
-bench: $(BIN)/.installed  ## Load-test the production server at 10, 100,000 and 1,000,000 entries (~35 min).
+bench: $(BIN)/.installed  ## Load-test the production server at 10, 100,000 and 1,000,000 entries (~40 min).
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python scripts/bench/run.py
 
