@@ -153,6 +153,22 @@ class IndexTests(TestCase):
             self.assertNotIn("plain_text", sql[0])
             self.assertNotIn("password", sql[0])
 
+    def test_a_logged_in_page_costs_the_same_queries_with_two_entries_or_twenty(self):
+        """Who may edit or delete each entry is known without a query per entry."""
+        author = create_user()
+        self.client.force_login(author)
+        counts = []
+        for count in [2, 20]:
+            Entry.objects.all().delete()
+            create_entries(count)
+            Entry.objects.update(author=author)
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/")
+            self.assertEqual(len(titles(response)), count)
+            self.assertContains(response, 'class="edit"', count=count)
+            counts.append(len(page_queries(queries)))
+        self.assertEqual(counts[0], counts[1])
+
     def test_the_add_form_is_shown_only_when_logged_in(self):
         self.assertNotContains(self.client.get("/"), 'action="/add"')
         self.client.force_login(create_admin())

@@ -183,6 +183,13 @@ class PageCacheTests(TestCase):
         self.assertContains(plain, "http://testserver/entries/")
         self.assertContains(secure, "https://testserver:80/entries/")
 
+    def test_an_unknown_url_is_a_404_without_a_query(self):
+        """Scanners probe thousands of URLs the site does not have: none costs the database."""
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/wp-login.php")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(len(queries), 0)
+
     def test_error_pages_are_not_stored(self):
         self.assertEqual(self.client.get("/entries/999/").status_code, 404)
         missing = Entry.objects.create(pk=999, title="Now here", text="Text")

@@ -279,6 +279,19 @@ class HighlightTests(TestCase):
         self.assertNotContains(response, "Filler words. " * 20)
         self.assertContains(response, f'<a href="/entries/{entry.pk}/">Read the whole entry</a>')
 
+    def test_results_cost_the_same_queries_with_two_matches_or_twenty(self):
+        """Snippets are made from what the search read, not from a query per entry."""
+        counts = []
+        for count in [2, 20]:
+            Entry.objects.all().delete()
+            for n in range(count):
+                create_entry(f"Entry {n}", "words " * 100 + "needle" + " words" * 100)
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/search/", {"query": "needle"})
+            self.assertContains(response, "<mark>needle</mark>", count=count)
+            counts.append(len(page_queries(queries)))
+        self.assertEqual(counts[0], counts[1])
+
     def test_the_entry_page_and_the_index_are_not_marked(self):
         entry = create_entry("Walrus", "walrus")
         self.page("walrus")
