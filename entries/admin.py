@@ -10,13 +10,17 @@ class EntryAdmin(admin.ModelAdmin):
     entry; without, a staff user who may post sees and changes only their own."""
 
     form = EntryForm  # The same validation as /add: clean, sanitized, short enough as stored.
-    fields = ["title", "text", "author", "created_at"]
-    list_display = ["title", "author", "created_at"]
-    list_filter = ["author"]
+    list_display = ["title", "author", "status", "publish_at"]
+    list_filter = ["status", "author"]
     list_select_related = ["author"]
     search_fields = ["title", "text"]
-    date_hierarchy = "created_at"
+    date_hierarchy = "publish_at"
     raw_id_fields = ["author"]
+
+    def get_fields(self, request, obj=None):
+        # `tags` is EntryForm's comma-separated list of names, not the ManyToManyField that
+        # the admin's checks would refuse in a `fields` attribute (it has a through model).
+        return ["title", "text", "markup", "tags", "status", "publish_at", "author"]
 
     def get_queryset(self, request):
         entries = super().get_queryset(request)

@@ -26,6 +26,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 # The blog's version lives in the pages table, so that a hit is one query. The table is
@@ -48,9 +50,29 @@ logger = logging.getLogger(__name__)
 
 
 def new_version():
-    version = uuid.uuid4().hex
+    """A new version of the blog: a random token, and when the next scheduled entry is due
+    (a Unix time, or None), past which no page of this version is served."""
+    version = (uuid.uuid4().hex, next_publication())
     caches["pages"].set(VERSION_KEY, version, timeout=None)
     return version
+
+
+def next_publication():
+    from entries.models import Entry, Status  # entries.models imports this module.
+
+    due = (
+        Entry.objects.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    return due and due.timestamp()
+
+
+def is_current(version):
+    """A version is current until its next scheduled entry is due: then the pages made
+    before that moment leave the entry out, and a new version is made."""
+    return isinstance(version, tuple) and (version[1] is None or time.time() < version[1])
 
 
 def blog_changed(**signal_kwargs):
@@ -127,7 +149,9 @@ def page_cache_middleware(get_response):
         found = pages.get_many([VERSION_KEY, key])
         # Read before the view runs: a change committed while it renders bumps the version
         # again, so the page stored below is never served after that change.
-        version = found.get(VERSION_KEY) or new_version()
+        version = found.get(VERSION_KEY)
+        if not is_current(version):
+            version = new_version()
         stored = found.get(key)
         if stored and stored[0] == version:
             # The headers the view and the middleware below gave it; those above add theirs.

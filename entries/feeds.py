@@ -1,8 +1,13 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from entries.models import Entry
+from entries.views import TagMoved, find_tag
+
+FEED_SIZE = 20
 
 
 class AtomWithContent(Atom1Feed):
@@ -14,13 +19,22 @@ class AtomWithContent(Atom1Feed):
 
 
 class LatestEntriesFeed(Feed):
+    """The newest published entries, each with its publication and last-change times and its
+    tags; the blog's name and description from settings (BLOG_TITLE, BLOG_DESCRIPTION)."""
+
     feed_type = AtomWithContent
-    title = "Flaskr"
-    subtitle = "The newest entries of the Flaskr blog."
-    link = reverse_lazy("entries:index")
+
+    def title(self):
+        return settings.BLOG_TITLE
+
+    def subtitle(self):
+        return settings.BLOG_DESCRIPTION
+
+    def link(self):
+        return reverse("entries:index")
 
     def items(self):
-        return Entry.objects.select_related("author")[:20]
+        return Entry.objects.published().for_pages("updated_at")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -29,13 +43,39 @@ class LatestEntriesFeed(Feed):
         return None  # The text goes in <content>; no <summary> repeating it.
 
     def item_author_name(self, item):
-        return item.author.get_username() if item.author else None
+        return item.author_name
 
     def item_pubdate(self, item):
-        return item.created_at
+        return item.publish_at
 
     def item_updateddate(self, item):
         return item.updated_at
 
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
     def item_extra_kwargs(self, item):
-        return {"content": item.text}
+        return {"content": item.html}
+
+
+class TagFeed(LatestEntriesFeed):
+    """One tag's newest published entries; 404 for an unknown tag, 301 for a renamed one's
+    old address."""
+
+    def __call__(self, request, slug):
+        try:
+            return super().__call__(request, slug=slug)
+        except TagMoved as moved:
+            return redirect("entries:tag_feed", moved.tag.slug, permanent=True)
+
+    def get_object(self, request, slug):
+        return find_tag(slug)
+
+    def title(self, tag):
+        return f"{tag.name} · {settings.BLOG_TITLE}"
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def items(self, tag):
+        return Entry.objects.published(tag=tag).for_pages("updated_at")[:FEED_SIZE]

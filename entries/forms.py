@@ -1,10 +1,21 @@
+import re
+from datetime import UTC, datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import MaxLengthValidator
+from django.db import router, transaction
+from django.utils import timezone
+from django.utils.timezone import get_default_timezone
 
 from entries import search
-from entries.models import Entry, drop_control_characters, stored_text, visible_text
+from entries import text as texts
+from entries.models import TAG_LENGTH, Entry, Status
+
+MAX_TAGS = 100
+# YYYY-MM-DDTHH:MM, seconds optional (a fraction too, as browsers may send), and an offset.
+TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)?")
+TIME_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> shows and sends
 
 
 class TextField(forms.CharField):
@@ -12,27 +23,129 @@ class TextField(forms.CharField):
     them: what a browser sends is stored, less what no page or feed could show."""
 
     def to_python(self, value):
-        return drop_control_characters(super().to_python(value))
+        return texts.drop_control_characters(super().to_python(value))
+
+
+class TimeField(forms.CharField):
+    """A time as YYYY-MM-DDTHH:MM (seconds and a Z or +HH:MM offset optional); without an
+    offset, in the blog's time zone (DJANGO_TIME_ZONE). Empty: None."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=TIME_FORMAT)
+    default_error_messages = {
+        "invalid": "Enter a time as YYYY-MM-DDTHH:MM, optionally with seconds and an offset "
+        "such as Z or +02:00.",
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        if not TIME.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            when = datetime.fromisoformat(value.replace(" ", "T"))
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=get_default_timezone())
+            when.astimezone(UTC)  # Within the years a database stores.
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return when
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime):
+            return value.astimezone(get_default_timezone()).strftime(TIME_FORMAT)
+        return value
+
+
+def tag_names(value):
+    """The names in a comma-separated list: blanks dropped, spaces made single."""
+    names = [" ".join(texts.drop_control_characters(name).split()) for name in value.split(",")]
+    return [name for name in names if name]
 
 
 class EntryForm(forms.ModelForm):
-    """The add form, and the admin's (EntryAdmin.form): both validate what will be stored."""
+    """The add and edit form, and the admin's (EntryAdmin.form): all three validate what will
+    be stored."""
+
+    status = forms.ChoiceField(
+        choices=Status,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A draft is seen only by you and the editors.",
+    )
+    publish_at = TimeField(
+        required=False,
+        label="Publish at",
+        help_text="Empty: now. A future time schedules the entry; a past one backdates it.",
+    )
+    tags = forms.CharField(
+        required=False, help_text="Comma-separated, such as: django, testing, jQuery."
+    )
 
     class Meta:
         model = Entry
-        fields = ["title", "text"]
+        fields = ["title", "text", "tags", "status", "publish_at"]
         field_classes = {"title": TextField, "text": TextField}
 
-    def clean_text(self):
-        """The text as stored: sanitized. Escaping can make it longer than what was typed,
-        so its length is checked again; a text with nothing left to show is blank."""
-        text = stored_text(self.cleaned_data["text"])
-        if not visible_text(text).strip():
-            message = self.fields["text"].error_messages["required"]
-            raise forms.ValidationError(message, "required")  # pragma: no mutate: code for code
-        # A TextField's max_length is not checked by the model: check the stored length here.
-        MaxLengthValidator(Entry._meta.get_field("text").max_length)(text)
-        return text
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
+
+    def clean_tags(self):
+        names = tag_names(self.cleaned_data["tags"])
+        too_long = [name for name in names if len(name) > TAG_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"A tag is at most {TAG_LENGTH} characters: {too_long[0][:TAG_LENGTH]}…"
+            )
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(f"At most {MAX_TAGS} tags, not {len(names)}.")
+        return names
+
+    def clean_status(self):
+        # Absent, as from the tutorial's form: published (an edit keeps the entry's status).
+        return self.cleaned_data["status"] or self.instance.status
+
+    def clean_publish_at(self):
+        when = self.cleaned_data["publish_at"]
+        saved = self.instance.publish_at
+        if when is None:
+            if self.cleaned_data.get("status") != Status.PUBLISHED:
+                return None
+            # Empty: the moment the entry is published: now, or when it was, if it is.
+            return saved if self.instance.pk and self.instance.is_published else timezone.now()
+        # The form shows the saved time to the minute: sent back as shown, it stays exact.
+        field = self.fields["publish_at"]
+        if saved and field.prepare_value(saved) == field.prepare_value(when):
+            return saved
+        return when
+
+    def clean(self):
+        """The text must render (not nested too deeply) to something a reader sees: a text of
+        nothing but a <script> is blank."""
+        cleaned = super().clean()
+        if "text" in cleaned:
+            markup = cleaned.get("markup", self.instance.markup)
+            try:
+                html = texts.render(cleaned["text"], markup)
+            except forms.ValidationError as error:
+                self.add_error("text", error)
+            else:
+                if not texts.visible_text(html):
+                    message = self.fields["text"].error_messages["required"]
+                    # The code is for code that inspects the form; readers see the message.
+                    self.add_error("text", forms.ValidationError(message, "required"))
+        return cleaned
+
+    def save(self, commit=True):
+        # The entry and its tags in one transaction: no reader sees the one without the other.
+        with transaction.atomic(using=router.db_for_write(Entry)):
+            return super().save(commit)
+
+    def _save_m2m(self):
+        # `tags` is this form's list of names, not the model's ManyToManyField.
+        self.instance.set_tags(self.cleaned_data["tags"])
 
 
 class SearchForm(forms.Form):

@@ -30,7 +30,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from entries.models import TAG, Entry, after_key
+from entries.models import Entry, after_key
+from entries.text import TAG
 
 # A phrase's cost grows with its length (each trigram is looked up in the index: about
 # 35 microseconds on SQLite, so 6 ms at 200 characters); 100 holds a sentence.
@@ -73,14 +74,14 @@ class Found:
 
 
 def find(query, before=None, *, limit):
-    """The entries matching `query`, newest first, older than the `before` key
-    (created_at, id) when given."""
+    """The published entries matching `query`, newest first, older than the `before` key
+    (publish_at, id) when given."""
     entries = Entry.objects.for_pages("plain_text")  # mark() makes snippets of it
     with time_limit(connections[entries.db]):
         if len(query) < SHORTEST_INDEXED_QUERY:
-            return Found(recent_matches(entries, query, before, limit), recent_only=True)
+            return Found(recent_matches(query, before, limit), recent_only=True)
         # Ids and dates only: no join to the authors for the thousand candidates.
-        found = candidates(Entry.objects.all(), query, before)
+        found = candidates(Entry.objects.published(), query, before)
     capped = len(found) > MAX_MATCHES
     ids = [pk for pk, shown in found[:MAX_MATCHES] if shown][:limit]
     by_id = entries.in_bulk(ids)
@@ -124,7 +125,7 @@ def fts_matches(entries, query):
     # One more than MAX_MATCHES tells that there are more; two more would tell it as well.
     limit = MAX_MATCHES + 1  # pragma: no mutate
     matches = entries.filter(pk__in=RawSQL(FTS_MATCHES, [phrase, limit]))
-    return matches.order_by("-created_at", "-id")
+    return matches.order_by("-publish_at", "-id")
 
 
 # Which part of a query is the probe changes what the search costs, never what it finds
@@ -156,7 +157,7 @@ def postgresql_candidates(connection, entries, query, before):
     # fills the list there), then the older ones through the trigram indexes alone, which
     # return a sample once a query's trigrams are in more than GIN_LIMIT entries: a query of
     # common words costs what a rare one does.
-    matches = entries.filter(contains(query)).order_by("-id").values_list("created_at", "id")
+    matches = entries.filter(contains(query)).order_by("-id").values_list("publish_at", "id")
     newest = entries.order_by("-id").values_list("id", flat=True).first() or 0
     # A number, not a subquery: the planner then knows how few rows the range holds.
     boundary = newest - RECENT_WINDOW
@@ -177,7 +178,7 @@ def postgresql_candidates(connection, entries, query, before):
         older = [key for key in matches[: MAX_MATCHES + 1] if key[1] <= boundary]
         found += older[: MAX_MATCHES + 1 - len(found)]
     keys = sorted(found, reverse=True)
-    return [(pk, not before or (created_at, pk) < before) for created_at, pk in keys]
+    return [(pk, not before or (publish_at, pk) < before) for publish_at, pk in keys]
 
 
 def plan(connection, **settings):
@@ -192,14 +193,15 @@ def plan(connection, **settings):
 # pragma: no mutate end
 
 
-def recent_matches(entries, query, before, limit):
-    """Matches among the newest RECENT entries: an index walk of RECENT rows at most."""
-    oldest = entries.values_list("created_at", flat=True)[RECENT - 1 : RECENT]
-    matches = entries.filter(contains(query))
+def recent_matches(query, before, limit):
+    """Matches among the newest RECENT published entries: an index walk of RECENT rows at
+    most."""
+    published = Entry.objects.published()
+    oldest = published.values_list("publish_at", flat=True)[RECENT - 1 : RECENT]
+    matches = Entry.objects.published(before=before).for_pages("plain_text")
+    matches = matches.filter(contains(query))
     if oldest:
-        matches = matches.filter(created_at__gte=oldest[0])
-    if before:
-        matches = matches.older_than(before)
+        matches = matches.filter(publish_at__gte=oldest[0])
     return list(matches[:limit])
 
 

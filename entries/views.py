@@ -5,20 +5,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import DatabaseError
+from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from entries import search as searching
 from entries.caching import cached_for_readers
 from entries.forms import EntryForm, LoginForm, SearchForm
-from entries.models import Entry
+from entries.models import Entry, OldTagSlug, Tag, published_q
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +33,11 @@ CURSOR_FORMAT = "%Y%m%dT%H%M%S%f"
 
 def page_cursor(entry):
     """The `before` value of the page that starts after `entry`."""
-    return f"{entry.created_at.astimezone(UTC):{CURSOR_FORMAT}}-{entry.pk}"
+    return f"{entry.publish_at.astimezone(UTC):{CURSOR_FORMAT}}-{entry.pk}"
 
 
 def parse_cursor(request):
-    """The (created_at, id) key the `before` cursor names, or None."""
+    """The (publish_at, id) key the `before` cursor names, or None."""
     cursor = request.GET.get("before")
     if not cursor:
         return None
@@ -55,17 +59,16 @@ def with_next_link(request, page):
     return {"entries": page[:PAGE_SIZE], "next_url": next_url}
 
 
-def paginate(request, entries):
-    """One page of entries, newest first, and the link to the next (older) page.
+def paginate(request, tag=None):
+    """One page of published entries (of a tag's, with `tag`), newest first, and the link to
+    the next (older) page.
 
     Keyset pagination: the `before` cursor names the last entry shown (its time and id),
     so the database walks its index from there instead of counting and skipping rows.
     """
-    before = parse_cursor(request)
-    if before:
-        entries = entries.older_than(before)
+    entries = Entry.objects.published(tag=tag, before=parse_cursor(request)).for_pages()
     # More rows than one past a page would change nothing shown.
-    return with_next_link(request, list(entries.for_pages()[: PAGE_SIZE + 1]))  # pragma: no mutate
+    return with_next_link(request, list(entries[: PAGE_SIZE + 1]))  # pragma: no mutate
 
 
 def please_log_in(request):
@@ -75,7 +78,7 @@ def please_log_in(request):
 @require_safe
 @cached_for_readers("before")
 def index(request):
-    context = paginate(request, Entry.objects.all())
+    context = paginate(request)
     context["form"] = EntryForm()
     return render(request, "entries/index.html", context)
 
@@ -104,10 +107,43 @@ def search(request):
 
 @require_safe
 @cached_for_readers()
-def detail(request, pk):
-    entry = get_object_or_404(Entry.objects.for_pages(), pk=pk)
-    # The entry list's markup, with one entry in it.
-    return render(request, "entries/detail.html", {"entry": entry, "entries": [entry]})
+def detail(request, pk, slug=""):
+    """An entry's canonical page, /entries/ID-SLUG/; any other spelling of its URL answers
+    301 there. A draft or scheduled entry is its author's and editors' alone (404 to others)."""
+    entry = get_object_or_404(Entry.objects.for_pages("plain_text"), pk=pk)
+    if not entry.may_see(request.user):
+        raise Http404("No such entry.")
+    if slug != entry.slug:
+        return redirect(entry, permanent=True)
+    context = {"entry": entry, "entries": [entry]}
+    if entry.is_published:
+        neighbours = Entry.objects.only("title", "slug")
+        context["newer"] = neighbours.newer_than(entry).first()
+        context["older"] = neighbours.published(before=(entry.publish_at, entry.pk)).first()
+    response = render(request, "entries/detail.html", context)
+    if not entry.is_published:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def posted(request, entry):
+    """Where a saved entry's writer goes next, and what the page tells them."""
+    if entry.is_published:
+        return None
+    if entry.is_scheduled:
+        when = date_format(localtime(entry.publish_at), "j F Y, H:i T")
+        messages.success(request, f"The entry will be published on {when}.")
+    else:
+        messages.success(request, "The draft was saved.")
+    return redirect(entry)
+
+
+def preview(request, form, template, context):
+    """The entry as it would show, from what was typed; nothing stored."""
+    entry = form.instance
+    entry.prepare()
+    context = {**context, "form": form, "preview": entry, "preview_tags": form.cleaned_data["tags"]}
+    return render(request, template, context)
 
 
 @require_POST
@@ -116,12 +152,14 @@ def add(request):
         return please_log_in(request)
     if not request.user.has_perm("entries.add_entry"):
         raise PermissionDenied
-    form = EntryForm(request.POST)
+    form = EntryForm(request.POST, instance=Entry(author=request.user))
     if not form.is_valid():
         return render(request, "entries/add.html", {"form": form}, status=400)
-    entry = form.save(commit=False)
-    entry.author = request.user
-    entry.save()
+    if "preview" in request.POST:
+        return preview(request, form, "entries/add.html", {})
+    entry = form.save()
+    if response := posted(request, entry):
+        return response
     messages.success(request, "New entry was successfully posted")
     return redirect("entries:index")
 
@@ -163,13 +201,66 @@ def edit(request, pk):
         raise PermissionDenied
     title = entry.title  # The form changes the instance as it validates.
     form = EntryForm(request.POST or None, instance=entry)
+    context = {"form": form, "title": title}
     if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, "The entry was updated.")
-            return redirect(entry)
-        return render(request, "entries/edit.html", {"form": form, "title": title}, status=400)
-    return render(request, "entries/edit.html", {"form": form, "title": title})
+        if not form.is_valid():
+            return render(request, "entries/edit.html", context, status=400)
+        if "preview" in request.POST:
+            return preview(request, form, "entries/edit.html", context)
+        form.save()
+        if response := posted(request, entry):
+            return response
+        messages.success(request, "The entry was updated.")
+        return redirect(entry)
+    return render(request, "entries/edit.html", context)
+
+
+@login_required
+@require_safe
+def drafts(request):
+    """The writer's entries that readers do not see yet; an editor sees everyone's."""
+    entries = Entry.objects.unpublished().select_related("author").order_by("-created_at")
+    if not request.user.has_perm("entries.change_entry"):
+        entries = entries.filter(author=request.user)
+    return render(request, "entries/drafts.html", {"drafts": entries})
+
+
+@require_safe
+@cached_for_readers()
+def tags(request):
+    """Every tag with a published entry, and how many, in alphabetical order."""
+    found = Tag.objects.filter(published_q("taggings__")).annotate(count=Count("taggings"))
+    return render(request, "entries/tags.html", {"tags": found.order_by("key")})
+
+
+class TagMoved(Exception):
+    """The slug is a renamed tag's old one: its page is now the tag's."""
+
+    def __init__(self, tag):
+        self.tag = tag
+
+
+def find_tag(slug):
+    """The tag of this slug (TagMoved for a renamed tag's old slug, 404 for none)."""
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        old = OldTagSlug.objects.select_related("tag").filter(slug=slug).first()
+        if old is None:
+            raise Http404("No such tag.")
+        raise TagMoved(old.tag)
+    return tag
+
+
+@require_safe
+@cached_for_readers("before")
+def tag(request, slug):
+    try:
+        found = find_tag(slug)
+    except TagMoved as moved:
+        return redirect(moved.tag, permanent=True)
+    context = paginate(request, tag=found)
+    context["tag"] = found
+    return render(request, "entries/tag.html", context)
 
 
 class LoginView(SuccessMessageMixin, auth_views.LoginView):

@@ -5,6 +5,7 @@ functions can be tested (and imported by django-axes) like any other code.
 """
 
 import os
+import zoneinfo
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -35,6 +36,18 @@ def env_choice(name, default, choices):
 def env_list(name, default):
     """A comma-separated variable as a list, blanks dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_time_zone(name, default):
+    """An IANA time zone name (Europe/Paris); unset or blank gives `default`."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ImproperlyConfigured(
+            f"{name} must be an IANA time zone name such as Europe/Paris or UTC, not {value!r}."
+        ) from None
+    return value
 
 
 def require_secret_key():

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from flaskr_site.env import env_bool, env_choice, env_list
+from flaskr_site.env import env_bool, env_choice, env_list, env_time_zone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "entries.context_processors.blog",
             ],
         },
     },
@@ -129,8 +130,16 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "entries:login"
 LOGIN_REDIRECT_URL = "entries:index"
 
+# The blog's name and one-line description: pages, feeds, link previews.
+BLOG_TITLE = os.environ.get("BLOG_TITLE", "").strip() or "Flaskr"
+BLOG_DESCRIPTION = (
+    os.environ.get("BLOG_DESCRIPTION", "").strip()
+    or "A mini-blog: the Flaskr tutorial's, rebuilt test-first on Django."
+)
+
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# Times shown, and a publish_at typed without an offset, are in the blog's time zone.
+TIME_ZONE = env_time_zone("DJANGO_TIME_ZONE", "UTC")
 # The site is in English only. Without the translation machinery, Django's URL reversing,
 # number formatting and month names skip a per-call language lookup: a tenth of a page's
 # rendering (docs/benchmarks.md).

@@ -4,7 +4,7 @@ left as they are."""
 
 from django.db import migrations
 
-from entries.models import drop_control_characters, stored_text
+from entries.text import drop_control_characters, sanitize_html
 
 BATCH = 2000
 
@@ -13,7 +13,8 @@ def clean_stored_text(apps, schema_editor):
     Entry = apps.get_model("entries", "Entry")
     changed = []
     for entry in Entry.objects.only("title", "text").iterator(chunk_size=BATCH):
-        title, text = drop_control_characters(entry.title), stored_text(entry.text)
+        title = drop_control_characters(entry.title)
+        text = sanitize_html(drop_control_characters(entry.text))
         if (title, text) != (entry.title, entry.text):
             entry.title, entry.text = title, text
             changed.append(entry)

@@ -8,7 +8,7 @@ to UPPER(plain_text)."""
 
 from django.db import migrations, models
 
-from entries.models import visible_text
+from entries.text import visible_text
 
 SQLITE_FORWARD = [
     "DROP TRIGGER IF EXISTS entries_entry_fts_insert",

@@ -15,7 +15,7 @@ class EditTests(TestCase):
         cls.author = create_writer("author", "pw", "add_entry")
         cls.created = timezone.now() - timedelta(days=3)
         cls.entry = create_entry("Tpyo", "<em>Some</em> text", author=cls.author)
-        Entry.objects.filter(pk=cls.entry.pk).update(created_at=cls.created)
+        Entry.objects.filter(pk=cls.entry.pk).update(created_at=cls.created, publish_at=cls.created)
         cls.url = f"/entries/{cls.entry.pk}/edit/"
 
     def setUp(self):
@@ -42,7 +42,8 @@ class EditTests(TestCase):
 
     def test_a_valid_edit_is_saved_and_shown_with_a_flash(self):
         response = self.edit()
-        self.assertRedirects(response, f"/entries/{self.entry.pk}/", fetch_redirect_response=False)
+        url = f"/entries/{self.entry.pk}-typo/"  # The entry's canonical URL, with its new title.
+        self.assertRedirects(response, url, fetch_redirect_response=False)
         page = self.client.get(response["Location"])
         self.assertContains(page, "The entry was updated.")
         self.assertContains(page, "<em>Some</em> text, fixed")
@@ -65,17 +66,20 @@ class EditTests(TestCase):
     def test_the_edit_is_sanitized_and_cleaned_as_a_post_is(self):
         self.edit(title="Bell\x07", text="<script>x</script><strong>kept</strong>\x01")
         self.entry.refresh_from_db()
-        self.assertEqual((self.entry.title, self.entry.text), ("Bell", "<strong>kept</strong>"))
+        source = "<script>x</script><strong>kept</strong>"
+        self.assertEqual((self.entry.title, self.entry.text), ("Bell", source))
+        self.assertEqual(self.entry.html, "<strong>kept</strong>\n")
 
     def test_every_cached_page_shows_the_edit_on_the_very_next_read(self):
         reader = self.client_class()
-        pages = ["/", "/search/?query=tpyo", f"/entries/{self.entry.pk}/", "/feed/"]
-        for page in pages:
-            self.assertContains(reader.get(page), "Tpyo")
+        page = self.entry.get_absolute_url()
+        for url in ["/", "/search/?query=tpyo", page, "/feed/"]:
+            self.assertContains(reader.get(url), "Tpyo")
         self.edit(title="Tpyo fixed")
         self.assertEqual(titles(reader.get("/")), ["Tpyo fixed"])
         self.assertEqual(titles(reader.get("/search/?query=tpyo")), ["Tpyo fixed"])
-        self.assertContains(reader.get(f"/entries/{self.entry.pk}/"), "Tpyo fixed")
+        # The old address answers 301 to the new one, which shows the change.
+        self.assertContains(reader.get(page, follow=True), "Tpyo fixed")
         self.assertContains(reader.get("/feed/"), "Tpyo fixed")
 
     def test_the_feed_says_when_it_was_updated(self):

@@ -34,20 +34,20 @@ class FeedTests(TestCase):
         item = self.feed().find(f"{ATOM}entry")
         self.assertEqual(item.find(f"{ATOM}title").text, "<Hello>")
         link = item.find(f"{ATOM}link").attrib["href"]
-        self.assertEqual(link, f"http://testserver/entries/{entry.pk}/")
+        self.assertEqual(link, f"http://testserver/entries/{entry.pk}-hello/")
         self.assertEqual(item.find(f"{ATOM}author/{ATOM}name").text, "alice")
         updated = item.find(f"{ATOM}updated").text
         self.assertEqual(updated, entry.updated_at.isoformat())
         published = item.find(f"{ATOM}published").text
-        self.assertEqual(published, entry.created_at.isoformat())
+        self.assertEqual(published, entry.publish_at.isoformat())
         content = item.find(f"{ATOM}content")
         self.assertEqual(content.attrib["type"], "html")
-        self.assertEqual(content.text, "<strong>bold</strong>")
+        self.assertEqual(content.text, "<p><strong>bold</strong></p>\n")
 
     def test_it_holds_the_newest_twenty_newest_first(self):
         start = timezone.now() - timedelta(days=1)
         Entry.objects.bulk_create(
-            Entry(title=f"Entry {n}", text="t", created_at=start + timedelta(minutes=n))
+            Entry(title=f"Entry {n}", text="t", publish_at=start + timedelta(minutes=n))
             for n in range(25)
         )
         titles = [e.find(f"{ATOM}title").text for e in self.feed().findall(f"{ATOM}entry")]
@@ -60,11 +60,15 @@ class FeedTests(TestCase):
         )
 
     def test_the_authors_come_in_the_same_query_as_the_entries(self):
+        """One query of the entries with their authors, one of their tags."""
         for name in ["alice", "bob", "carol"]:
-            create_entry(f"By {name}", author=create_user(name, "pw"))
+            create_entry(f"By {name}", author=create_user(name, "pw")).set_tags([name])
         with CaptureQueriesContext(connection) as queries:
             self.feed()
-        self.assertEqual(len(page_queries(queries)), 1)
+        sql = page_queries(queries)
+        self.assertEqual(len(sql), 2)
+        self.assertIn('JOIN "auth_user"', sql[0])
+        self.assertIn('"entries_tagging"', sql[1])
 
 
 class FeedWhateverEntriesHoldTests(TestCase):

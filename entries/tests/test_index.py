@@ -2,12 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import caches
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from entries.caching import blog_changed
 from entries.models import Entry
 from entries.tests.helpers import (
     create_admin,
@@ -23,7 +23,7 @@ def create_entries(count):
     """Entries "Entry 1" (oldest) to "Entry N" (newest), a minute apart."""
     start = timezone.now() - timedelta(days=1)
     return Entry.objects.bulk_create(
-        Entry(title=f"Entry {n}", text=f"Text {n}", created_at=start + timedelta(minutes=n))
+        Entry(title=f"Entry {n}", text=f"Text {n}", publish_at=start + timedelta(minutes=n))
         for n in range(1, count + 1)
     )
 
@@ -41,15 +41,15 @@ class IndexTests(TestCase):
 
     def test_entries_made_in_the_same_instant_are_newest_id_first(self):
         now = timezone.now()
-        first = create_entry("First", created_at=now)
-        second = create_entry("Second", created_at=now)
+        first = create_entry("First", publish_at=now)
+        second = create_entry("Second", publish_at=now)
         self.assertGreater(second.pk, first.pk)
         self.assertEqual(titles(self.client.get("/")), ["Second", "First"])
 
     def test_a_backdated_entry_goes_where_its_date_says(self):
         """The admin can set any date: the order is by date, not by when a row was added."""
         create_entries(2)
-        create_entry("Backdated", created_at=timezone.now() - timedelta(days=30))
+        create_entry("Backdated", publish_at=timezone.now() - timedelta(days=30))
         self.assertEqual(titles(self.client.get("/")), ["Entry 2", "Entry 1", "Backdated"])
 
     def test_each_entry_has_its_markup(self):
@@ -57,17 +57,18 @@ class IndexTests(TestCase):
         entry = create_entry("<Hello>", "<em>hi</em>", author=author)
         response = self.client.get("/")
         self.assertContains(response, f'<li class="entry" data-id="{entry.pk}">')
-        self.assertContains(response, f'<h2><a href="/entries/{entry.pk}/">&lt;Hello&gt;</a></h2>')
+        url = f"/entries/{entry.pk}-hello/"
+        self.assertContains(response, f'<h2><a href="{url}">&lt;Hello&gt;</a></h2>')
         self.assertContains(response, "<em>hi</em>")
         self.assertContains(response, "by alice")
-        stamp = timezone.localtime(entry.created_at).strftime("%Y-%m-%dT%H:%M:%S+0000")
+        stamp = timezone.localtime(entry.publish_at).strftime("%Y-%m-%dT%H:%M:%S+0000")
         self.assertContains(response, f'<time datetime="{stamp}">')
         self.assertNotContains(response, "No entries yet")
 
     @override_settings(TIME_ZONE="America/New_York")
     def test_times_are_shown_in_the_sites_time_zone(self):
-        created_at = datetime(2026, 3, 5, 14, 7, 9, tzinfo=UTC)
-        create_entry("Dated", created_at=created_at)
+        publish_at = datetime(2026, 3, 5, 14, 7, 9, tzinfo=UTC)
+        create_entry("Dated", publish_at=publish_at)
         self.assertContains(
             self.client.get("/"),
             '<time datetime="2026-03-05T09:07:09-0500">5 March 2026, 09:07</time>',
@@ -108,14 +109,14 @@ class IndexTests(TestCase):
     def test_an_older_entry_added_later_is_on_its_page(self):
         """A backdated entry has the highest id but belongs after the first page."""
         create_entries(20)
-        create_entry("Backdated", created_at=timezone.now() - timedelta(days=30))
+        create_entry("Backdated", publish_at=timezone.now() - timedelta(days=30))
         second = self.client.get("/" + next_link(self.client.get("/")))
         self.assertEqual(titles(second), ["Backdated"])
 
     def test_entries_of_one_instant_split_across_pages_neither_repeat_nor_vanish(self):
         now = timezone.now()
         Entry.objects.bulk_create(
-            Entry(title=f"Entry {n}", text="t", created_at=now) for n in range(1, 26)
+            Entry(title=f"Entry {n}", text="t", publish_at=now) for n in range(1, 26)
         )
         first = self.client.get("/")
         second = self.client.get("/" + next_link(first))
@@ -135,22 +136,25 @@ class IndexTests(TestCase):
             self.assertEqual(logs.records[0].getMessage(), "That page link is broken.: /")
 
     def test_a_page_is_one_indexed_query_without_count_or_offset(self):
-        """Even when the page is not in the cache: one query of the entries, no COUNT(*),
-        and only the columns the page shows (not the search's copy of each text, not the
-        authors' password hashes)."""
+        """Even when the page is not in the cache: one query of the entries (and one of
+        their tags), no COUNT(*), and only the columns the page shows (not the search's
+        copy of each text nor the source, not the authors' password hashes)."""
         author = create_user()
         create_entries(30)
         Entry.objects.update(author=author)
         for url in ["/", "/?" + next_link(self.client.get("/"))[1:]]:
-            caches["pages"].clear()
+            blog_changed()  # A new version: the page is not in the cache.
             with self.subTest(url=url), CaptureQueriesContext(connection) as queries:
                 self.client.get(url)
             sql = page_queries(queries)
-            self.assertEqual(len(sql), 1)  # the authors come in the same query
+            self.assertEqual(len(sql), 2)  # the authors come in the same query, then the tags
             self.assertIn('JOIN "auth_user"', sql[0])
-            self.assertNotIn("COUNT(", sql[0].upper())
-            self.assertNotIn("OFFSET", sql[0].upper())
+            self.assertIn('"entries_tagging"', sql[1])
+            for query in sql:
+                self.assertNotIn("COUNT(", query.upper())
+                self.assertNotIn("OFFSET", query.upper())
             self.assertNotIn("plain_text", sql[0])
+            self.assertNotIn('"entries_entry"."text"', sql[0])
             self.assertNotIn("password", sql[0])
 
     def test_a_logged_in_page_costs_the_same_queries_with_two_entries_or_twenty(self):
@@ -184,11 +188,11 @@ class IndexTests(TestCase):
 class EntryPageTests(TestCase):
     def test_it_shows_the_entry_alone(self):
         entry = create_entry("Only me", "<strong>bold</strong>")
-        create_entry("Someone else")
-        response = self.client.get(f"/entries/{entry.pk}/")
+        other = create_entry("Someone else")
+        response = self.client.get(entry.get_absolute_url())
         self.assertContains(response, f'<li class="entry" data-id="{entry.pk}">')
         self.assertContains(response, "<strong>bold</strong>")
-        self.assertNotContains(response, "Someone else")
+        self.assertNotContains(response, f'data-id="{other.pk}"')
 
     def test_an_unknown_entry_is_404(self):
         self.assertEqual(self.client.get("/entries/999/").status_code, 404)

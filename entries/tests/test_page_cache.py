@@ -32,6 +32,7 @@ from entries.models import Entry
 from entries.tests.helpers import (
     PASSWORD,
     USERNAME,
+    admin_form,
     create_admin,
     create_entry,
     create_user,
@@ -55,7 +56,7 @@ class PageCacheTests(TestCase):
         return writer
 
     def test_a_page_read_again_costs_one_cache_lookup_and_no_entries_query(self):
-        for url in [*READER_PAGES, f"/entries/{self.entry.pk}/"]:
+        for url in [*READER_PAGES, self.entry.get_absolute_url()]:
             with self.subTest(url=url):
                 first = self.client.get(url)
                 with CaptureQueriesContext(connection) as queries:
@@ -67,7 +68,7 @@ class PageCacheTests(TestCase):
                 self.assertEqual(again["Content-Type"], first["Content-Type"])
 
     def test_cached_pages_keep_every_header_and_vary_on_cookie(self):
-        for url in [*READER_PAGES, f"/entries/{self.entry.pk}/"]:
+        for url in [*READER_PAGES, self.entry.get_absolute_url()]:
             with self.subTest(url=url):
                 first = self.client.get(url)
                 again = self.client.get(url)
@@ -97,7 +98,7 @@ class PageCacheTests(TestCase):
         self.assertContains(self.client.get("/feed/"), "Fresh entry")
 
     def test_a_delete_shows_on_the_very_next_read(self):
-        url = f"/entries/{self.entry.pk}/"
+        url = self.entry.get_absolute_url()
         self.client.get("/")
         self.client.get(url)
         self.writer().post(f"/delete/{self.entry.pk}", headers={"accept": "application/json"})
@@ -110,13 +111,7 @@ class PageCacheTests(TestCase):
         self.client.get("/")
         self.writer().post(
             f"/admin/entries/entry/{self.entry.pk}/change/",
-            {
-                "title": "Edited entry",
-                "text": "Some text",
-                "author": self.user.pk,
-                "created_at_0": "2026-01-01",
-                "created_at_1": "12:00:00",
-            },
+            admin_form(title="Edited entry", text="Some text", author=self.user.pk),
         )
         self.assertEqual(titles(self.client.get("/")), ["Edited entry"])
 
@@ -193,7 +188,7 @@ class PageCacheTests(TestCase):
     def test_error_pages_are_not_stored(self):
         self.assertEqual(self.client.get("/entries/999/").status_code, 404)
         missing = Entry.objects.create(pk=999, title="Now here", text="Text")
-        self.assertContains(self.client.get(f"/entries/{missing.pk}/"), "Now here")
+        self.assertContains(self.client.get(missing.get_absolute_url()), "Now here")
 
 
 # Views the blog does not have, for CachedForReadersTests (this module is their URLconf).
@@ -365,7 +360,7 @@ class CacheBoundsTests(TestCase):
 
     def test_canonical_urls_are_cached(self):
         before = self.cached_pages()
-        for url in ["/", "/search/?query=entry", f"/entries/{self.entry.pk}/", "/feed/"]:
+        for url in ["/", "/search/?query=entry", self.entry.get_absolute_url(), "/feed/"]:
             self.client.get(url)
         self.assertEqual(self.cached_pages(), before + 4)
 
@@ -403,7 +398,7 @@ class CacheBoundsTests(TestCase):
 
     def test_logged_in_pages_are_private_and_not_stored_by_anyone(self):
         self.client.force_login(create_user())
-        for url in ["/", "/search/?query=entry", f"/entries/{self.entry.pk}/", "/feed/"]:
+        for url in ["/", "/search/?query=entry", self.entry.get_absolute_url(), "/feed/"]:
             with self.subTest(url=url):
                 cache_control = self.client.get(url)["Cache-Control"]
                 self.assertIn("private", cache_control)

@@ -20,7 +20,7 @@ class SearchTests(TestCase):
     def setUpTestData(cls):
         start = timezone.now() - timedelta(days=10)
         Entry.objects.bulk_create(
-            Entry(title=f"Filler {n}", text=PLAIN, created_at=start + timedelta(minutes=n))
+            Entry(title=f"Filler {n}", text=PLAIN, publish_at=start + timedelta(minutes=n))
             for n in range(300)
         )
         create_entry("Walrus in the title", PLAIN)
@@ -141,11 +141,11 @@ class LongQueryTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         # Written first, dated first: the two oldest hold "ab" ten times, the ten newest nine.
-        create_entry("Old 1", "ab" * 10, created_at=timezone.now() - timedelta(days=30))
-        create_entry("Old 2", "ab" * 10, created_at=timezone.now() - timedelta(days=31))
+        create_entry("Old 1", "ab" * 10, publish_at=timezone.now() - timedelta(days=30))
+        create_entry("Old 2", "ab" * 10, publish_at=timezone.now() - timedelta(days=31))
         start = timezone.now() - timedelta(days=10)
         Entry.objects.bulk_create(
-            Entry(title=f"Echo {n}", text=f"{'ab' * 9} {n}", created_at=start + timedelta(hours=n))
+            Entry(title=f"Echo {n}", text=f"{'ab' * 9} {n}", publish_at=start + timedelta(hours=n))
             for n in range(10)
         )
         create_entry("Lake", "The walrus ate a clam at noon by the lake.")
@@ -187,7 +187,7 @@ class ShortQueryTests(TestCase):
     def setUpTestData(cls):
         start = timezone.now() - timedelta(days=10)
         Entry.objects.bulk_create(
-            Entry(title=f"Old {n}", text="Go", created_at=start + timedelta(minutes=n))
+            Entry(title=f"Old {n}", text="Go", publish_at=start + timedelta(minutes=n))
             for n in range(40)
         )
         create_entry("Learning Go", "A language.")
@@ -277,7 +277,8 @@ class HighlightTests(TestCase):
         self.assertContains(response, "Here is the <mark>narwhal</mark>, at last.")
         self.assertContains(response, "…")
         self.assertNotContains(response, "Filler words. " * 20)
-        self.assertContains(response, f'<a href="/entries/{entry.pk}/">Read the whole entry</a>')
+        link = f'<a href="{entry.get_absolute_url()}">Read the whole entry</a>'
+        self.assertContains(response, link)
 
     def test_results_cost_the_same_queries_with_two_matches_or_twenty(self):
         """Snippets are made from what the search read, not from a query per entry."""
@@ -296,7 +297,7 @@ class HighlightTests(TestCase):
         entry = create_entry("Walrus", "walrus")
         self.page("walrus")
         self.assertNotContains(self.client.get("/"), "<mark>")
-        self.assertNotContains(self.client.get(f"/entries/{entry.pk}/"), "<mark>")
+        self.assertNotContains(self.client.get(entry.get_absolute_url()), "<mark>")
 
 
 class ManyMatchesTests(TestCase):
@@ -306,7 +307,7 @@ class ManyMatchesTests(TestCase):
     def setUpTestData(cls):
         start = timezone.now() - timedelta(days=10)
         Entry.objects.bulk_create(
-            Entry(title=f"Über {n}", text="a straße", created_at=start + timedelta(minutes=n))
+            Entry(title=f"Über {n}", text="a straße", publish_at=start + timedelta(minutes=n))
             for n in range(60)
         )
         create_entry("Newest, other words", "nothing here")
@@ -328,22 +329,25 @@ class ManyMatchesTests(TestCase):
         self.assertNotContains(response, "More than")
 
     def test_matches_are_ordered_by_their_date_not_by_when_they_were_added(self):
-        """The admin can backdate an entry: search lists it where its date says, as / does."""
-        create_entry("Über backdated", "a straße", created_at=timezone.now() - timedelta(days=30))
-        create_entry("Über future", "a straße", created_at=timezone.now() + timedelta(days=1))
+        """A writer can backdate an entry: search lists it where its date says, as / does; a
+        scheduled one is not listed before its time."""
+        create_entry("Über backdated", "a straße", publish_at=timezone.now() - timedelta(days=30))
+        create_entry("Über future", "a straße", publish_at=timezone.now() + timedelta(days=1))
+        create_entry("Über recent", "a straße", publish_at=timezone.now() - timedelta(minutes=1))
         found, url = [], "/search/?query=über"
         while url:
             response = self.client.get(url)
             found += titles(response)
             url = next_link(response) and "/search/" + next_link(response)
-        self.assertEqual(found[:2], ["Über future", "Über 59"])
+        self.assertEqual(found[:2], ["Über recent", "Über 59"])
+        self.assertNotIn("Über future", found)
         self.assertEqual(found[-2:], ["Über 0", "Über backdated"])
 
     def test_entries_of_the_same_time_are_each_listed_once_across_pages(self):
         """Imported or seeded entries can share a time: pages follow (time, id), as / does."""
         same = timezone.now() - timedelta(days=20)
         Entry.objects.bulk_create(
-            Entry(title=f"Twin {n}", text="a straße", created_at=same) for n in range(45)
+            Entry(title=f"Twin {n}", text="a straße", publish_at=same) for n in range(45)
         )
         found, url = [], "/search/?query=twin"
         while url:

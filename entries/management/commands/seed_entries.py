@@ -122,5 +122,6 @@ class Command(BaseCommand):
             title=f"{sentence(rng, 5)} {n}",  # pragma: no mutate
             text="".join(f"<p>{p.capitalize()}.</p>" for p in paragraphs),  # pragma: no mutate
             author=author,
+            publish_at=FIRST_DAY + timedelta(minutes=n),  # pragma: no mutate
             created_at=FIRST_DAY + timedelta(minutes=n),  # pragma: no mutate
         )
