@@ -243,7 +243,7 @@ def mark(entries, query):
         if entry.snippet:
             entry.marked_text = mark_safe(snippet(entry.plain_text, pattern))
         else:
-            entry.marked_text = mark_safe(mark_html(entry.text, pattern))
+            entry.marked_text = mark_safe(mark_html(entry.html, pattern))
     return entries
 
 
