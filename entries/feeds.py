@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -69,7 +70,10 @@ class TagFeed(LatestEntriesFeed):
             return redirect("entries:tag_feed", moved.tag.slug, permanent=True)
 
     def get_object(self, request, slug):
-        return find_tag(slug)
+        tag = find_tag(slug)
+        if not Entry.objects.published(tag=tag).exists():
+            raise Http404("No such tag.")  # Its entries are drafts or scheduled: unknown yet.
+        return tag
 
     def title(self, tag):
         return f"{tag.name} · {settings.BLOG_TITLE}"

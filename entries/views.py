@@ -259,6 +259,9 @@ def tag(request, slug):
     except TagMoved as moved:
         return redirect(moved.tag, permanent=True)
     context = paginate(request, tag=found)
+    if not context["entries"] and "before" not in request.GET:
+        # A tag of drafts and scheduled entries only is not one readers know yet.
+        raise Http404("No such tag.")
     context["tag"] = found
     return render(request, "entries/tag.html", context)
 

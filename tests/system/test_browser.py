@@ -114,6 +114,25 @@ class BrowserTests(ChromiumTestCase):
         self.assertFalse(Entry.objects.filter(pk=entry.pk).exists())
         context.close()
 
+    def test_preview_shows_the_entry_as_it_will_look_and_stores_nothing(self):
+        for javascript in [False, True]:
+            with self.subTest(javascript=javascript):
+                context = self.browser.new_context(java_script_enabled=javascript)
+                page = self.new_page(context)
+                self.log_in(page)
+                page.get_by_label("Title").fill("Looking ahead")
+                page.get_by_label("Text").fill("# Soon\n\n*emphasis*")
+                if not javascript:
+                    page.get_by_role("button", name="Preview").click()
+                # With JavaScript, the preview follows the typing, with no click.
+                preview = page.locator("article.preview")
+                preview.locator("h3", has_text="Soon").wait_for()
+                self.assertEqual(preview.locator("em").inner_text(), "emphasis")
+                self.assertEqual(page.get_by_label("Title").input_value(), "Looking ahead")
+                self.assertFalse(Entry.objects.exists())
+                context.close()
+        self.assertEqual(self.problems, [])
+
     def test_no_page_logs_an_error_or_a_csp_violation(self):
         entry = create_entry("Look at me", "<strong>bold</strong>")
         paths = ["/", "/login", f"/entries/{entry.pk}/", "/no-such-page"]
