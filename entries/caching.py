@@ -24,6 +24,7 @@ do not fire.
 
 import contextlib
 import functools
+import gzip
 import hashlib
 import logging
 import time
@@ -38,13 +39,17 @@ from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
 
 # The blog's version lives in the pages table, so that a hit is one query. The table is
 # culled in key order once it is full: this key sorts after every "page:" key, so it goes last.
 VERSION_KEY = "version:blog"
 PAGE_TIMEOUT = 24 * 60 * 60
 LARGEST_PAGE = 128 * 1024
+# Pages gzipped when stored: what a compressed answer is worth sending.
+COMPRESSIBLE = {"text/html", "application/atom+xml", "application/xml", "application/json"}
+SMALLEST_COMPRESSED = 200
 
 logger = logging.getLogger(__name__)
 
@@ -154,14 +159,73 @@ def page_cache_middleware(get_response):
             version = new_version()
         stored = found.get(key)
         if stored and stored[0] == version:
-            # The headers the view and the middleware below gave it; those above add theirs.
-            return HttpResponse(stored[2], headers=stored[1])
+            return answer(request, stored)
         response = get_response(request)
-        if storable(request, response):
-            store(key, (version, dict(response.headers), response.content))
-        return response
+        if not storable(request, response):
+            return response
+        page = prepared(version, response)
+        store(key, page)
+        return answer(request, page)
 
     return middleware
+
+
+def prepared(version, response):
+    """What is stored of a page: (version, headers, content, gzipped content or None). Its
+    ETag is its content's hash, so an unchanged page keeps it across versions; a page that
+    says when it was last modified (a feed) says when it was rendered, which is never before
+    the blog's last change."""
+    content = response.content
+    response.headers.pop("Content-Length", None)  # Set per answer: gzip changes it.
+    response["ETag"] = f'W/"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+    if response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date()
+    patch_vary_headers(response, ["Accept-Encoding"])
+    compressible = response.get("Content-Type", "").split(";")[0] in COMPRESSIBLE
+    gzipped = compress(content) if compressible and len(content) >= SMALLEST_COMPRESSED else None
+    return (version, dict(response.headers), content, gzipped)
+
+
+def compress(content):
+    # No time in the header: the same page compresses to the same bytes.
+    return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+def answer(request, page):
+    """The stored page for this request: 304 when the reader's copy is current, gzipped when
+    the reader takes gzip, else as rendered."""
+    _, headers, content, gzipped = page
+    response = HttpResponse(status=200, headers=headers)
+    last_modified = parse_http_date_safe(headers.get("Last-Modified", ""))
+    conditional = get_conditional_response(
+        request, etag=headers["ETag"], last_modified=last_modified, response=response
+    )
+    if conditional is not response:
+        return conditional
+    if gzipped is not None and accepts_gzip(request):
+        response["Content-Encoding"] = "gzip"
+        content = gzipped
+    response.content = content
+    response["Content-Length"] = str(len(content))
+    return response
+
+
+def accepts_gzip(request):
+    """Whether the request's Accept-Encoding takes gzip (named, or as *, with a q above 0)."""
+    weights = {}
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        coding, *parameters = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0  # A weight that cannot be read: not taken.
+        weights[coding.lower()] = weight
+    weight = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return weight > 0
 
 
 def store(key, page):
@@ -212,13 +276,15 @@ def is_cacheable(request):
 def cached_for_readers(*parameters):
     """Mark a view whose pages for anonymous readers page_cache_middleware may store:
     `parameters` are the query parameters the page depends on; a URL with any other is
-    rendered each time and never stored."""
+    rendered each time and never stored. Browsers and proxies may keep the pages, and must
+    ask whether each is current (the ETag) before they show it again."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            patch_vary_headers(response, ["Cookie"])
+            patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+            patch_cache_control(response, no_cache=True)
             return response
 
         wrapper.page_parameters = parameters

@@ -1,6 +1,9 @@
-"""Headers every answer of the site carries, whichever app made it."""
+"""Headers every answer of the site carries, whichever app made it, and its compression."""
 
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
+
+from entries.caching import accepts_gzip
 
 # The browser features no page of the blog uses, refused for the page and anything it embeds.
 PERMISSIONS_POLICY = ", ".join(
@@ -24,3 +27,14 @@ def site_headers_middleware(get_response):
         return response
 
     return middleware
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's gzip of answers (with its random padding against BREACH, since 4.2), for a
+    client whose Accept-Encoding takes gzip by a weight above 0 (Django's own check reads
+    `gzip;q=0` as yes). Pages from the readers' cache come compressed already."""
+
+    def process_response(self, request, response):
+        if not accepts_gzip(request):
+            return response
+        return super().process_response(request, response)

@@ -44,6 +44,10 @@ MIDDLEWARE = [
     "flaskr_site.logs.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers compressed for clients that take gzip (static files: WhiteNoise's own, above).
+    "flaskr_site.middleware.CompressionMiddleware",
+    # ETags, and 304s, for answers not from the readers' cache (which does both itself).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Permissions-Policy on every answer; Cache-Control: private, no-store for logged-in users.
     "flaskr_site.middleware.site_headers_middleware",
