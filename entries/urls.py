@@ -21,5 +21,7 @@ urlpatterns = [
     path("tags/<str:slug>/", views.tag, name="tag"),
     path("tags/<str:slug>/feed/", cached_for_readers()(TagFeed()), name="tag_feed"),
     path("feed/", cached_for_readers()(LatestEntriesFeed()), name="feed"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<str:section>.xml", views.sitemap_section, name="sitemap_section"),
     path("healthz", views.healthz, name="healthz"),
 ]

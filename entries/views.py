@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.views import SuccessMessageMixin
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import DatabaseError
 from django.db.models import Count
@@ -20,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from entries import search as searching
+from entries import sitemaps
 from entries.caching import cached_for_readers
 from entries.forms import EntryForm, LoginForm, SearchForm
 from entries.models import Entry, OldTagSlug, Tag, published_q
@@ -280,6 +282,24 @@ def logout(request):
     auth_logout(request)
     messages.success(request, "You were logged out")
     return redirect("entries:index")
+
+
+@require_safe
+@cached_for_readers()
+def sitemap_index(request):
+    """/sitemap.xml: every URL in one file while they fit in one, else an index of the
+    numbered files of entries/sitemaps.py."""
+    if sitemaps.EntrySitemap().paginator.num_pages > 1:
+        return sitemap_views.index(
+            request, sitemaps.SITEMAPS, sitemap_url_name="entries:sitemap_section"
+        )
+    return sitemap_views.sitemap(request, sitemaps.SITEMAPS)
+
+
+@require_safe
+@cached_for_readers("p")
+def sitemap_section(request, section):
+    return sitemap_views.sitemap(request, sitemaps.SITEMAPS, section=section)
 
 
 @never_cache
