@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from entries.forms import EntryForm
-from entries.models import Entry
+from entries.models import Entry, Tag
 
 
 @admin.register(Entry)
@@ -56,3 +56,12 @@ class EntryAdmin(admin.ModelAdmin):
         if not change and obj.author is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """A tag's name may change (its old address then answers 301); its slug follows."""
+
+    fields = ["name"]
+    list_display = ["name", "slug"]
+    search_fields = ["name"]

@@ -2,17 +2,15 @@
 
 Django's sitemap framework, with one change: its paginator counts the rows and reads each
 page with OFFSET, so that the last file of a large blog costs a scan of every entry before
-it. Here each numbered file is a range of ids (file N: ids from (N - 1) * FILE_SIZE + 1 to
-N * FILE_SIZE), read by the primary key as a page of / is read by its index: the last file
-costs what the first does, and the index knows how many files there are from the largest id,
-one index lookup, not a count.
+it. Here each numbered file is a range of FILE_SIZE ids, from the range that holds the
+smallest published id to the one that holds the largest, read by the primary key as a page
+of / is read by its index: the last file costs what the first does, and the index knows its
+files from those two ids (two index lookups), not from a count.
 """
-
-import math
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -22,16 +20,23 @@ FILE_SIZE = 2000
 
 
 class IdRangePaginator(Paginator):
-    """Pages of a queryset of entries by ranges of ids, FILE_SIZE ids a page."""
+    """Pages of a queryset of entries by ranges of `per_page` ids: page 1 is the range that
+    holds the smallest id, the last the range that holds the largest."""
+
+    @cached_property
+    def ranges(self):
+        ids = self.object_list.order_by("id").values_list("id", flat=True)
+        smallest, largest = ids.first() or 1, ids.last() or 1
+        return (smallest - 1) // self.per_page, (largest - 1) // self.per_page
 
     @cached_property
     def num_pages(self):
-        largest = Entry.objects.aggregate(largest=Max("id"))["largest"] or 0
-        return max(1, math.ceil(largest / self.per_page))
+        first, last = self.ranges
+        return last - first + 1
 
     def page(self, number):
         number = self.validate_number(number)
-        low = (number - 1) * self.per_page
+        low = (self.ranges[0] + number - 1) * self.per_page
         entries = self.object_list.filter(id__gt=low, id__lte=low + self.per_page)
         return Page(list(entries.order_by("id")), number, self)
 
@@ -59,6 +64,12 @@ class EntrySitemap(Sitemap):
     def get_latest_lastmod(self):
         # Django's would read every entry; the index names its files without it.
         return None
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        # A range of ids with no published entry in it (all drafts, or deleted): the index
+        # page alone, so that the file is still a sitemap (which lists one URL at least).
+        urls = super().get_urls(page, site, protocol)
+        return urls or PageSitemap().get_urls(1, site, protocol)[:1]
 
 
 class PageSitemap(Sitemap):

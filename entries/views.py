@@ -1,4 +1,5 @@
 import logging
+import re
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
 FORBIDDEN_DELETE = "You may not delete this entry."
 CURSOR_FORMAT = "%Y%m%dT%H%M%S%f"
+# What slugify(allow_unicode=True) makes: letters, digits, underscores and hyphens.
+SLUG = re.compile(r"[-\w]+")
 
 
 def page_cursor(entry):
@@ -243,7 +246,10 @@ class TagMoved(Exception):
 
 
 def find_tag(slug):
-    """The tag of this slug (TagMoved for a renamed tag's old slug, 404 for none)."""
+    """The tag of this slug (TagMoved for a renamed tag's old slug, 404 for none; for what
+    is not a slug at all, without asking the database)."""
+    if not SLUG.fullmatch(slug):
+        raise Http404("No such tag.")
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
         old = OldTagSlug.objects.select_related("tag").filter(slug=slug).first()

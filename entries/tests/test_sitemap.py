@@ -135,6 +135,14 @@ class SitemapIndexTests(SitemapRules, TestCase):
             self.assertNotIn("OFFSET", sql)
             self.assertNotIn("COUNT(", sql)
 
+    def test_a_range_of_ids_with_nothing_published_is_still_a_valid_file(self):
+        first = Entry.objects.order_by("id").first().pk
+        Entry.objects.filter(pk__gt=first + 9, pk__lte=first + 19).update(status="draft")
+        files = self.check_file(self.client.get("/sitemap.xml"))[1]
+        for file in files[1:]:
+            kind, urls = self.check_file(self.client.get(file.removeprefix("https://testserver")))
+            self.assertTrue(urls)
+
     def test_a_file_past_the_last_or_not_a_number_is_404(self):
         for file in ["/sitemap-entries.xml?p=5", "/sitemap-entries.xml?p=x", "/sitemap-nope.xml"]:
             with self.subTest(file=file):
