@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help run test test-fast test-postgres deploy-check bench bench-postgres mutate format clean
+.PHONY: help run test test-fast test-postgres deploy-check tutorial-check bench bench-postgres mutate format clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ test-postgres: $(BIN)/.installed  ## The app's tests on PostgreSQL (FLASKR_POSTG
 
 deploy-check: $(BIN)/.installed  ## Rehearse a Heroku deploy here: build, release, web, main flows.
 	$(BIN)/pytest tests/system/test_deploy.py -v
+
+tutorial-check: $(BIN)/.installed  ## Follow docs/tutorial.md from an empty folder: each red and green as it says.
+	$(BIN)/python scripts/tutorial_check.py
 
 bench: $(BIN)/.installed  ## Load-test the production server at 10, 100,000 and 1,000,000 entries (~40 min).
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }

@@ -24,9 +24,12 @@ if DEBUG and not SECRET_KEY:
     SECRET_KEY = "django-insecure-flaskr-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-# Heroku sets this with the dyno metadata feature (`heroku labs:enable runtime-dyno-metadata`).
-if os.environ.get("DYNO") and os.environ.get("HEROKU_APP_DEFAULT_DOMAIN_NAME"):
-    ALLOWED_HOSTS.append(os.environ["HEROKU_APP_DEFAULT_DOMAIN_NAME"])
+# On a Heroku dyno, the app's own <name>-<random>.herokuapp.com host, which a Heroku Button
+# deploy cannot know beforehand: exactly, where the dyno metadata feature (`heroku labs:enable
+# runtime-dyno-metadata`) names it; else any herokuapp.com name, as Heroku's router brings an
+# app only the requests for its own names.
+if os.environ.get("DYNO"):
+    ALLOWED_HOSTS.append(os.environ.get("HEROKU_APP_DEFAULT_DOMAIN_NAME") or ".herokuapp.com")
 
 INSTALLED_APPS = [
     "entries",

@@ -15,6 +15,7 @@ from unittest import mock
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
+from django.http.request import validate_host
 from django.test import SimpleTestCase, TestCase, override_settings
 
 from flaskr_site.env import env_bool, env_choice, env_list, require_secret_key
@@ -84,6 +85,24 @@ class EnvironmentTests(SimpleTestCase):
     def test_on_heroku_the_apps_own_host_is_allowed(self):
         found = read_settings(DYNO="web.1", HEROKU_APP_DEFAULT_DOMAIN_NAME="flaskr.herokuapp.com")
         self.assertEqual(found["hosts"][-1], "flaskr.herokuapp.com")
+
+    def test_a_heroku_button_deploy_answers_on_its_herokuapp_host(self):
+        """Without the dyno metadata (a Button deploy has none), the app's own
+        <name>-<random>.herokuapp.com host, unknown beforehand, is allowed; other names are not."""
+        hosts = read_settings(DYNO="web.1")["hosts"]
+        self.assertTrue(validate_host("flaskr-1a2b3c4d5e6f.herokuapp.com", hosts))
+        self.assertTrue(validate_host("localhost", hosts))
+        for other in ["herokuapp.com.example", "example.com", "flaskr.herokuapp.com.evil"]:
+            self.assertFalse(validate_host(other, hosts), other)
+
+    def test_the_heroku_button_asks_for_no_host(self):
+        """app.json: the Button's form may leave the hosts empty, the settings above allow it."""
+        app = json.loads((settings.BASE_DIR / "app.json").read_text())
+        self.assertIs(app["env"]["DJANGO_ALLOWED_HOSTS"]["required"], False)
+
+    def test_off_heroku_no_herokuapp_host_is_allowed(self):
+        hosts = read_settings(HEROKU_APP_DEFAULT_DOMAIN_NAME="flaskr.herokuapp.com")["hosts"]
+        self.assertFalse(validate_host("flaskr.herokuapp.com", hosts))
 
     def test_the_redirect_can_be_switched_off(self):
         self.assertFalse(read_settings(DJANGO_SECURE_SSL_REDIRECT="0")["redirect"])
