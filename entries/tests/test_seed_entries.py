@@ -9,8 +9,15 @@ from django.test import TestCase
 
 from entries import search
 from entries.management.commands import seed_entries
-from entries.management.commands.seed_entries import COMMON_WORD, OLD_WORD, RARE_WORD
-from entries.models import Entry
+from entries.management.commands.seed_entries import (
+    COMMON_WORD,
+    HALF_TAG,
+    OLD_HALF_WORD,
+    OLD_WORD,
+    RARE_TAG,
+    RARE_WORD,
+)
+from entries.models import Entry, Tag
 from entries.tests.helpers import create_entry, create_user
 
 
@@ -43,6 +50,20 @@ class SeedEntriesTests(TestCase):
         old = Entry.objects.filter(text__icontains=OLD_WORD).order_by("publish_at")
         oldest = Entry.objects.order_by("publish_at")[:15]
         self.assertEqual(list(old), list(oldest))
+
+    def test_every_other_entry_of_the_oldest_five_percent_holds_the_old_half_word(self):
+        seed(300)
+        oldest = list(Entry.objects.order_by("publish_at")[:15])
+        holding = list(Entry.objects.filter(text__icontains=OLD_HALF_WORD).order_by("publish_at"))
+        self.assertEqual(holding, oldest[::2])
+
+    def test_one_percent_have_the_rare_tag_and_half_the_half_tag(self):
+        with mock.patch.object(seed_entries, "BATCH_SIZE", 7):
+            seed(400)
+        self.assertEqual(Tag.objects.get(name=RARE_TAG).entries.count(), 4)
+        self.assertEqual(Tag.objects.get(name=HALF_TAG).entries.count(), 200)
+        tagged = Entry.objects.published(tag=Tag.objects.get(name=HALF_TAG))
+        self.assertEqual(tagged.count(), 200)  # Their taggings hold the entries' times.
 
     def test_on_sqlite_it_leaves_the_search_index_merged_into_one_segment(self):
         """As FTS5 advises after a bulk load: else the first posts pay for merging the seed."""

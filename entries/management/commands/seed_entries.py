@@ -5,15 +5,22 @@ from datetime import UTC, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import DateTimeField
+from django.utils import timezone
 
-from entries.models import Entry
+from entries.caching import blog_changed
+from entries.models import Entry, Tag, Tagging
 
-# 1% of the entries hold the rare word, most hold the common one, and the oldest 5% the old
-# one: `make bench` searches for each.
+# 1% of the entries hold the rare word, most hold the common one, the oldest 5% the old one
+# and every other one of those the old half word: `make bench` searches for each. 1% have the
+# rare tag and half the half tag: `make bench` reads their pages.
 RARE_WORD = "needle"
 COMMON_WORD = "haystack"
 OLD_WORD = "fossil"
+OLD_HALF_WORD = "relic"
 OLD_SHARE = 0.05
+RARE_TAG = "scarce"
+HALF_TAG = "everyday"
 # A list of 75 words reads better as text.
 WORDS = (  # noqa: SIM905
     "alpha bravo cactus delta ember falcon garden harbor island jasper kettle lantern meadow "
@@ -82,11 +89,18 @@ class Command(BaseCommand):
                 automerge = self.fts_automerge(0)  # pragma: no mutate: speed only (make bench)
             if clear:
                 Entry.objects.all().delete()
+            rare_tag, half_tag = Tag.objects.for_names([RARE_TAG, HALF_TAG])
             for start in range(0, count, BATCH_SIZE):
-                Entry.objects.bulk_create(
-                    self.entry(rng, n, n in rare, n < old, author)
-                    for n in range(start, min(start + BATCH_SIZE, count))
+                numbers = range(start, min(start + BATCH_SIZE, count))
+                entries = self.insert(
+                    [self.entry(rng, n, n in rare, n < old, author) for n in numbers]
                 )
+                Tagging.objects.bulk_create(
+                    Tagging(entry=entry, tag=tag, status=entry.status, publish_at=entry.publish_at)
+                    for n, entry in zip(numbers, entries, strict=True)
+                    for tag in [rare_tag] * (n % 100 == 0) + [half_tag] * (n % 2 == 0)
+                )
+            blog_changed()
             if connection.vendor == "sqlite":
                 # Merge the search index into one segment, as FTS5 advises after a bulk load;
                 # else the first thousands of posts pay for merging what the seed wrote
@@ -96,6 +110,37 @@ class Command(BaseCommand):
                 self.fts_automerge(automerge)
         total = Entry.objects.count()
         self.stdout.write(f"Added {count} entries ({total} in all).")
+
+    def insert(self, entries):
+        """The entries, prepared and stored, with their ids. On SQLite, the rows go in as one
+        INSERT of many rows with the next ids (the seed's transaction holds SQLite's one
+        write lock): bulk_create()'s preparing of each field for the database was half of the
+        seed. One statement, not one per row: FTS5 writes a segment of the search index at
+        the end of each statement. PostgreSQL takes ids from its sequence, which posts share."""
+        if connection.vendor != "sqlite":
+            return Entry.objects.bulk_create(entries)
+        fields = [field for field in Entry._meta.concrete_fields if not field.primary_key]
+        first = (Entry.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        now = timezone.now()
+        rows = []
+        for pk, entry in enumerate(entries, first):
+            entry.prepare()
+            entry.pk, entry.updated_at = pk, now
+            rows.append([pk, *(getattr(entry, field.attname) for field in fields)])
+        adapt = connection.ops.adapt_datetimefield_value
+        times = [n + 1 for n, field in enumerate(fields) if isinstance(field, DateTimeField)]
+        for row in rows:
+            for n in times:
+                row[n] = adapt(row[n])
+        columns = ", ".join(["id", *(field.column for field in fields)])
+        row = f"({', '.join(['%s'] * (len(fields) + 1))})"
+        values = ", ".join([row] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO entries_entry ({columns}) VALUES {values}",
+                [value for row in rows for value in row],
+            )
+        return entries
 
     def fts_automerge(self, level):
         """Set the search index's automerge level; return the one it had."""
@@ -116,7 +161,10 @@ class Command(BaseCommand):
         if rare:
             words[rng.randrange(len(words))] = RARE_WORD
         if old:
-            words[rng.randrange(len(words))] = OLD_WORD
+            where = rng.randrange(len(words))
+            words[where] = OLD_WORD
+            if n % 2 == 0:
+                words[(where + 1) % len(words)] = OLD_HALF_WORD
         paragraphs = (" ".join(words[:30]), " ".join(words[30:]))  # pragma: no mutate
         return Entry(
             title=f"{sentence(rng, 5)} {n}",  # pragma: no mutate
