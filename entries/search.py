@@ -25,12 +25,13 @@ import time
 from dataclasses import dataclass
 
 from django.db import OperationalError, connections, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from entries.models import Entry, after_key
+from entries.models import Entry, Status, after_key, published_q
 from entries.text import TAG
 
 # A phrase's cost grows with its length (each trigram is looked up in the index: about
@@ -41,6 +42,8 @@ MAX_QUERY_LENGTH = 100
 # segments to the index).
 PROBE_LENGTH = 16
 SHORTEST_INDEXED_QUERY = 3
+# How many published entries, in order, are read for a query before its index is asked.
+WALK = 100
 MAX_MATCHES = 1000
 RECENT = 1000
 # PostgreSQL only: the newest entries checked one by one before the trigram indexes are
@@ -60,6 +63,19 @@ FTS_MATCHES = (
     "SELECT rowid FROM entries_entry_fts WHERE entries_entry_fts MATCH %s "
     "ORDER BY rowid DESC LIMIT %s"
 )
+# The page among the MAX_MATCHES most recently written matches, and how many matched (up to
+# MAX_MATCHES + 1). CROSS JOIN makes SQLite look each match up by its id: left to choose, it
+# walked the index of every published entry instead. The ids and a count come back, not a
+# thousand rows (docs/benchmarks.md).
+SQLITE_PAGE = f"""
+WITH written AS MATERIALIZED ({FTS_MATCHES}),
+matches AS (SELECT rowid FROM written ORDER BY rowid DESC LIMIT %s)
+SELECT entry.id, (SELECT count(*) FROM written)
+FROM matches CROSS JOIN entries_entry AS entry ON entry.id = matches.rowid
+WHERE entry.status = %s AND entry.publish_at <= %s {{after}}
+ORDER BY entry.publish_at DESC, entry.id DESC LIMIT %s
+"""
+SQLITE_MATCHED = f"SELECT count(*) FROM ({FTS_MATCHES})"
 
 
 class Stopped(Exception):
@@ -80,43 +96,108 @@ def find(query, before=None, *, limit):
     with time_limit(connections[entries.db]):
         if len(query) < SHORTEST_INDEXED_QUERY:
             return Found(recent_matches(query, before, limit), recent_only=True)
-        # Ids and dates only: no join to the authors for the thousand candidates.
-        found = candidates(Entry.objects.published(), query, before)
-    capped = len(found) > MAX_MATCHES
-    ids = [pk for pk, shown in found[:MAX_MATCHES] if shown][:limit]
+        page = walked(query, before, limit)
+        if page is not None:
+            return Found(page)
+        ids, capped = candidates(query, before, limit)
     by_id = entries.in_bulk(ids)
     return Found([by_id[pk] for pk in ids if pk in by_id], capped=capped)
+
+
+def walked(query, before, limit):
+    """The next `limit` matches after `before`, read from the next WALK published entries in
+    their order, if those hold that many (a query in a fifth of the entries or more) or are
+    the last ones; else None, and the trigram index is asked.
+
+    A word in most entries is the everyday search, and the index serves it worst: it must
+    give a thousand candidates to sort by date where a few dozen entries in order hold the
+    page (docs/benchmarks.md). SQLite's LIKE folds the case of ASCII letters only, so a query
+    with others goes to the index, which folds them all."""
+    if connections[Entry.objects.db].vendor == "sqlite" and not query.isascii():
+        return None
+    window = Entry.objects.published(before=before).values("pk")[:WALK]
+    matches = Entry.objects.for_pages("plain_text").filter(contains(query), pk__in=window)
+    page = list(matches.order_by("-publish_at", "-id")[:limit])
+    if len(page) == limit or window.count() < WALK:
+        return page
+    return None
 
 
 def contains(query):
     return Q(title__icontains=query) | Q(plain_text__icontains=query)
 
 
-def candidates(entries, query, before):
-    """The ids of the most recently written matches, MAX_MATCHES + 1 at most (one more tells
-    that there are more), newest first, each with whether it comes after `before`."""
-    connection = connections[entries.db]
+def candidates(query, before, limit):
+    """The ids of the page: the first `limit` published matches after `before` in date order,
+    among the MAX_MATCHES most recently written ones; and whether more matched than those."""
+    connection = connections[Entry.objects.db]
     if connection.vendor != "sqlite":
         # Run by `make test-postgres`, not by mutmut (see below).
-        return postgresql_candidates(connection, entries, query, before)  # pragma: no mutate
-    # Ordered and compared by the database: ids and flags come back, not a thousand dates
-    # to convert (they were half of a common word's search).
-    shown = after_key(before) if before else Value(True)
-    # The database gives the flag as 0 or 1 whatever the output field says.
-    shown = ExpressionWrapper(shown, output_field=BooleanField())  # pragma: no mutate
+        found = postgresql_candidates(connection, query, shown_flag(before))  # pragma: no mutate
     # Which way a query goes changes what it costs, never what it finds: a query of
     # PROBE_LENGTH is its own probe, and the whole phrase finds what the probe's checked
     # matches hold whenever the probe is in fewer entries than were read.
-    if len(query) > PROBE_LENGTH:  # pragma: no mutate
-        # The entries holding the probe hold all the matches: those that hold the whole query
-        # are kept, unless the probe was in more entries than were read.
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        probed = fts_matches(entries, probe(query))
-        rows = list(probed.values_list("id", shown, "title", "plain_text"))
-        found = [(pk, flag) for pk, flag, *texts in rows if any(map(pattern.search, texts))]
-        if len(rows) <= MAX_MATCHES or len(found) == len(rows):  # pragma: no mutate
-            return found
-    return list(fts_matches(entries, query).values_list("id", shown))
+    elif len(query) > PROBE_LENGTH:  # pragma: no mutate
+        found = probed_candidates(query, before)
+    else:
+        return sqlite_page(connection, query, before, limit)
+    ids = [pk for pk, shown in found[:MAX_MATCHES] if shown][:limit]
+    return ids, len(found) > MAX_MATCHES
+
+
+def shown_flag(before):
+    """Whether an entry is shown (published, and after `before`), as a flag the database
+    gives for each candidate rather than a condition it filters them by: as a condition,
+    SQLite walked the index of every published entry to find the candidates (20 ms at
+    100,000 entries) instead of looking them up by id."""
+    shown = published_q() & after_key(before) if before else published_q()
+    # The database gives the flag as 0 or 1 whatever the output field says.
+    return ExpressionWrapper(shown, output_field=BooleanField())  # pragma: no mutate
+
+
+def sqlite_page(connection, query, before, limit):
+    """SQLite, a query of up to PROBE_LENGTH characters: the page in one statement."""
+    phrase = '"' + query.replace('"', '""') + '"'
+    adapt = connection.ops.adapt_datetimefield_value
+    condition, parameters = "", []
+    if before:
+        condition = "AND (entry.publish_at < %s OR (entry.publish_at = %s AND entry.id < %s))"
+        parameters = [adapt(before[0]), adapt(before[0]), before[1]]
+    sql = SQLITE_PAGE.format(after=condition)
+    now = adapt(timezone.now())
+    # One more than MAX_MATCHES tells that there are more; two more would tell it as well.
+    values = [
+        phrase,
+        MAX_MATCHES + 1,
+        MAX_MATCHES,
+        Status.PUBLISHED,
+        now,
+        *parameters,
+        limit,
+    ]  # pragma: no mutate
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        rows = cursor.fetchall()
+    if not rows:
+        with connection.cursor() as cursor:
+            cursor.execute(SQLITE_MATCHED, [phrase, MAX_MATCHES + 1])
+            (matched,) = cursor.fetchone()
+    else:
+        matched = rows[0][1]
+    return [pk for pk, _ in rows], matched > MAX_MATCHES
+
+
+def probed_candidates(query, before):
+    """SQLite, a longer query: the entries holding its probe hold all the matches: those that
+    hold the whole query are kept, unless the probe was in more entries than were read."""
+    shown = shown_flag(before)
+    pattern = re.compile(re.escape(query), re.IGNORECASE)
+    probed = fts_matches(Entry.objects.all(), probe(query))
+    rows = list(probed.values_list("id", shown, "title", "plain_text"))
+    found = [(pk, flag) for pk, flag, *texts in rows if any(map(pattern.search, texts))]
+    if len(rows) <= MAX_MATCHES or len(found) == len(rows):  # pragma: no mutate
+        return found
+    return list(fts_matches(Entry.objects.all(), query).values_list("id", shown))
 
 
 def fts_matches(entries, query):
@@ -151,13 +232,15 @@ def probe(query):
 # PostgreSQL only. mutmut runs the app's tests on SQLite, so it could not tell a mutant here
 # from the original; `make test-postgres` runs the same tests on PostgreSQL against this code.
 # pragma: no mutate start
-def postgresql_candidates(connection, entries, query, before):
+def postgresql_candidates(connection, query, shown):
     # PostgreSQL's GIN indexes cannot stop at the newest matches as FTS5 does. So the
     # newest RECENT_WINDOW entries are checked first (a primary-key range: a common word
     # fills the list there), then the older ones through the trigram indexes alone, which
     # return a sample once a query's trigrams are in more than GIN_LIMIT entries: a query of
     # common words costs what a rare one does.
-    matches = entries.filter(contains(query)).order_by("-id").values_list("publish_at", "id")
+    entries = Entry.objects.all()
+    matches = entries.filter(contains(query)).order_by("-id")
+    matches = matches.values_list("publish_at", "id", shown)
     newest = entries.order_by("-id").values_list("id", flat=True).first() or 0
     # A number, not a subquery: the planner then knows how few rows the range holds.
     boundary = newest - RECENT_WINDOW
@@ -177,8 +260,9 @@ def postgresql_candidates(connection, entries, query, before):
         # a planner with fresh statistics walks the primary key instead of the trigrams.
         older = [key for key in matches[: MAX_MATCHES + 1] if key[1] <= boundary]
         found += older[: MAX_MATCHES + 1 - len(found)]
-    keys = sorted(found, reverse=True)
-    return [(pk, not before or (publish_at, pk) < before) for publish_at, pk in keys]
+    # Drafts have no time: they sort last (and are not shown).
+    keys = sorted(found, key=lambda key: (key[0] is not None, key[0], key[1]), reverse=True)
+    return [(pk, flag) for publish_at, pk, flag in keys]
 
 
 def plan(connection, **settings):

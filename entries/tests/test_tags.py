@@ -109,7 +109,7 @@ class TagPagesTests(TestCase):
             found += titles(response)
         expected = [e.title for e in Entry.objects.published() if e.pk % 2 == 0]
         self.assertEqual(found, expected)
-        self.assertEqual(len(found), 22)
+        self.assertIn(len(found), [22, 23])  # Half of 45, whichever the first id.
 
     def test_a_tag_page_is_one_indexed_query_at_any_depth(self):
         url = "/tags/every/"
@@ -128,7 +128,8 @@ class TagPagesTests(TestCase):
         odd = page.index('href="/tags/odd-one/"')
         self.assertLess(every, odd)
         self.assertIn('<a rel="tag" href="/tags/every/">every</a> <span class="count">(45)', page)
-        self.assertIn('Odd One</a> <span class="count">(22)', page)
+        odd = sum(1 for pk in Entry.objects.values_list("pk", flat=True) if pk % 2 == 0)
+        self.assertIn(f'Odd One</a> <span class="count">({odd})', page)
 
     def test_a_tag_feed_holds_its_entries_and_their_categories(self):
         feed = feedparser.parse(self.client.get("/tags/odd-one/feed/").content)
