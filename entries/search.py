@@ -44,14 +44,12 @@ PROBE_LENGTH = 16
 SHORTEST_INDEXED_QUERY = 3
 # How many published entries, in order, are read for a query before its index is asked.
 WALK = 100
-MAX_MATCHES = 1000
+# The most recently written matches an indexed search sorts by date: its cost grows with
+# them (a thousand took 2.7 ms of SQLite for a word in 1% of the entries, 500 took 1.6).
+MAX_MATCHES = 200
 RECENT = 1000
-# PostgreSQL only: the newest entries checked one by one before the trigram indexes are
-# asked, and how many entries those indexes return at most (a sample past that).
-# Each entry of the window costs a LIKE on its text: 1,000 took a third of a search at
-# 100,000 entries; 250 still fill the first page with a word in one entry in twelve.
-RECENT_WINDOW = 250
-GIN_LIMIT = 1000
+# PostgreSQL only: the first range of the newest ids its trigram indexes are asked about.
+FIRST_RANGE = 25_000
 TIME_LIMIT = 0.25  # seconds
 # A text longer than this (as a reader sees it) is shown as a snippet around the first match.
 LONG_TEXT = 600
@@ -96,29 +94,30 @@ def find(query, before=None, *, limit):
     with time_limit(connections[entries.db]):
         if len(query) < SHORTEST_INDEXED_QUERY:
             return Found(recent_matches(query, before, limit), recent_only=True)
-        page = walked(query, before, limit)
-        if page is not None:
-            return Found(page)
-        ids, capped = candidates(query, before, limit)
+        ids, capped = walked(query, before, limit), False
+        if ids is None:
+            ids, capped = candidates(query, before, limit)
     by_id = entries.in_bulk(ids)
     return Found([by_id[pk] for pk in ids if pk in by_id], capped=capped)
 
 
 def walked(query, before, limit):
-    """The next `limit` matches after `before`, read from the next WALK published entries in
-    their order, if those hold that many (a query in a fifth of the entries or more) or are
-    the last ones; else None, and the trigram index is asked.
+    """The ids of the next `limit` matches after `before`, read from the next WALK published
+    entries in their order, if those hold that many (a query in a fifth of the entries or
+    more) or are the last ones; else None, and the trigram index is asked.
 
     A word in most entries is the everyday search, and the index serves it worst: it must
     give a thousand candidates to sort by date where a few dozen entries in order hold the
-    page (docs/benchmarks.md). SQLite's LIKE folds the case of ASCII letters only, so a query
-    with others goes to the index, which folds them all."""
+    page (docs/benchmarks.md). One statement gives each of those entries' id and whether it
+    matches. SQLite's LIKE folds the case of ASCII letters only, so a query with other
+    letters goes to the index, which folds them all."""
     if connections[Entry.objects.db].vendor == "sqlite" and not query.isascii():
         return None
-    window = Entry.objects.published(before=before).values("pk")[:WALK]
-    matches = Entry.objects.for_pages("plain_text").filter(contains(query), pk__in=window)
-    page = list(matches.order_by("-publish_at", "-id")[:limit])
-    if len(page) == limit or window.count() < WALK:
+    # The database gives the flag as 0 or 1 whatever the output field says.
+    matches = ExpressionWrapper(contains(query), output_field=BooleanField())  # pragma: no mutate
+    window = list(Entry.objects.published(before=before).values_list("pk", matches)[:WALK])
+    page = [pk for pk, match in window if match][:limit]
+    if len(page) == limit or len(window) < WALK:
         return page
     return None
 
@@ -133,11 +132,11 @@ def candidates(query, before, limit):
     connection = connections[Entry.objects.db]
     if connection.vendor != "sqlite":
         # Run by `make test-postgres`, not by mutmut (see below).
-        found = postgresql_candidates(connection, query, shown_flag(before))  # pragma: no mutate
+        return postgresql_page(connection, query, before, limit)  # pragma: no mutate
     # Which way a query goes changes what it costs, never what it finds: a query of
     # PROBE_LENGTH is its own probe, and the whole phrase finds what the probe's checked
     # matches hold whenever the probe is in fewer entries than were read.
-    elif len(query) > PROBE_LENGTH:  # pragma: no mutate
+    if len(query) > PROBE_LENGTH:  # pragma: no mutate
         found = probed_candidates(query, before)
     else:
         return sqlite_page(connection, query, before, limit)
@@ -145,14 +144,18 @@ def candidates(query, before, limit):
     return ids, len(found) > MAX_MATCHES
 
 
+def shown_condition(before):
+    """Published, and after `before` when given."""
+    return published_q() & after_key(before) if before else published_q()
+
+
 def shown_flag(before):
-    """Whether an entry is shown (published, and after `before`), as a flag the database
-    gives for each candidate rather than a condition it filters them by: as a condition,
-    SQLite walked the index of every published entry to find the candidates (20 ms at
-    100,000 entries) instead of looking them up by id."""
-    shown = published_q() & after_key(before) if before else published_q()
+    """Whether an entry is shown, as a flag the database gives for each candidate rather than
+    a condition it filters them by: as a condition, SQLite walked the index of every
+    published entry to find the candidates (20 ms at 100,000 entries) instead of looking
+    them up by id."""
     # The database gives the flag as 0 or 1 whatever the output field says.
-    return ExpressionWrapper(shown, output_field=BooleanField())  # pragma: no mutate
+    return ExpressionWrapper(shown_condition(before), BooleanField())  # pragma: no mutate
 
 
 def sqlite_page(connection, query, before, limit):
@@ -232,37 +235,31 @@ def probe(query):
 # PostgreSQL only. mutmut runs the app's tests on SQLite, so it could not tell a mutant here
 # from the original; `make test-postgres` runs the same tests on PostgreSQL against this code.
 # pragma: no mutate start
-def postgresql_candidates(connection, query, shown):
-    # PostgreSQL's GIN indexes cannot stop at the newest matches as FTS5 does. So the
-    # newest RECENT_WINDOW entries are checked first (a primary-key range: a common word
-    # fills the list there), then the older ones through the trigram indexes alone, which
-    # return a sample once a query's trigrams are in more than GIN_LIMIT entries: a query of
-    # common words costs what a rare one does.
+def postgresql_page(connection, query, before, limit):
+    """PostgreSQL: the page among the MAX_MATCHES most recently written matches, and whether
+    more matched. Its trigram indexes cannot stop at the newest matches as FTS5 does, and
+    each match they give is read and checked again in the table: so they are asked for the
+    matches in a range of the newest ids first, then in ranges four times as wide, until the
+    ranges hold MAX_MATCHES + 1 matches or the whole table. A word in 1% of 1,000,000 entries
+    is then checked in tens of thousands of rows, not all its 10,000 matches.
+
+    (GIN's gin_fuzzy_search_limit, used before, drops items of each trigram's list at
+    random: a word of several common trigrams then matched nothing.)"""
     entries = Entry.objects.all()
-    matches = entries.filter(contains(query)).order_by("-id")
-    matches = matches.values_list("publish_at", "id", shown)
     newest = entries.order_by("-id").values_list("id", flat=True).first() or 0
-    # A number, not a subquery: the planner then knows how few rows the range holds.
-    boundary = newest - RECENT_WINDOW
-    # The plans are chosen here, not left to table statistics, which a fresh or freshly
-    # seeded database does not have yet: first the primary key's range alone...
-    plan(connection, enable_seqscan="off", enable_bitmapscan="off")
-    found = list(matches.filter(id__gt=boundary)[: MAX_MATCHES + 1])
-    if len(found) <= MAX_MATCHES:
-        # ...then the trigram indexes alone: no table scan, no walk of the primary key.
-        plan(
-            connection,
-            enable_bitmapscan="on",
-            enable_indexscan="off",
-            gin_fuzzy_search_limit=GIN_LIMIT,
-        )
-        # The range is filtered here, not in SQL: given `id <= boundary` (most of the table),
-        # a planner with fresh statistics walks the primary key instead of the trigrams.
-        older = [key for key in matches[: MAX_MATCHES + 1] if key[1] <= boundary]
-        found += older[: MAX_MATCHES + 1 - len(found)]
-    # Drafts have no time: they sort last (and are not shown).
-    keys = sorted(found, key=lambda key: (key[0] is not None, key[0], key[1]), reverse=True)
-    return [(pk, flag) for publish_at, pk, flag in keys]
+    # The primary key's range and the trigram indexes, ANDed as bitmaps: no table scan, and
+    # no walk of the primary key checking every row.
+    plan(connection, enable_seqscan="off", enable_indexscan="off")
+    matches, high, width = [], newest, FIRST_RANGE
+    while len(matches) <= MAX_MATCHES and high > 0:
+        low = max(high - width, 0)
+        in_range = entries.filter(contains(query), id__gt=low, id__lte=high).order_by("-id")
+        matches += in_range.values_list("id", flat=True)[: MAX_MATCHES + 1 - len(matches)]
+        high, width = low, width * 4
+    capped = len(matches) > MAX_MATCHES
+    page = entries.filter(shown_condition(before), id__in=matches[:MAX_MATCHES])
+    ids = list(page.order_by("-publish_at", "-id").values_list("id", flat=True)[:limit])
+    return ids, capped
 
 
 def plan(connection, **settings):

@@ -84,6 +84,7 @@ class SeedEntriesTests(TestCase):
             cursor.execute("SELECT v FROM entries_entry_fts_config WHERE k = 'automerge'")
             self.assertEqual(cursor.fetchone(), (4,))
 
+    @mock.patch.object(search, "MAX_MATCHES", 1000)
     def test_the_search_index_is_kept_in_step(self):
         seed(300)
         self.assertEqual(len(search.find(RARE_WORD, limit=1000).entries), 3)
