@@ -29,6 +29,7 @@ import hashlib
 import logging
 import time
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -47,6 +48,8 @@ from django.utils.http import http_date, parse_http_date_safe
 VERSION_KEY = "version:blog"
 PAGE_TIMEOUT = 24 * 60 * 60
 LARGEST_PAGE = 128 * 1024
+# What the build's hash covers besides the static files (build_id()).
+BUILD_SOURCES = ["entries", "flaskr_site", "templates"]
 # Pages gzipped when stored: what a compressed answer is worth sending.
 COMPRESSIBLE = {"text/html", "application/atom+xml", "application/xml", "application/json"}
 SMALLEST_COMPRESSED = 200
@@ -111,10 +114,26 @@ def author_saved(update_fields=None, **signal_kwargs):
 
 @functools.cache
 def build_id():
-    """What changes whenever a static file does: the hash of collectstatic's manifest."""
+    """What changes whenever a deploy changes what pages hold, or how they are stored: the
+    hash of collectstatic's manifest (the static files' hashed names) and of the code and
+    templates that render and store pages."""
     read_manifest = getattr(staticfiles_storage, "read_manifest", None)
     manifest = read_manifest() if read_manifest else None
-    return hashlib.sha256(manifest.encode()).hexdigest()[:16] if manifest else "unbuilt"
+    return source_digest(settings.BASE_DIR, BUILD_SOURCES, manifest or "unbuilt")[:16]
+
+
+def source_digest(base_dir, directories, seed):
+    """A hash of `seed` and of every .py and .html file under the directories, by name."""
+    digest = hashlib.sha256(seed.encode())
+    files = sorted(
+        path
+        for directory in directories
+        for path in Path(base_dir, directory).rglob("*")
+        if path.suffix in {".py", ".html"}
+    )
+    for path in files:
+        digest.update(str(path.relative_to(base_dir)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def is_anonymous_reader(request):
@@ -171,10 +190,11 @@ def page_cache_middleware(get_response):
 
 
 def prepared(version, response):
-    """What is stored of a page: (version, headers, content, gzipped content or None). Its
-    ETag is its content's hash, so an unchanged page keeps it across versions; a page that
+    """What is stored of a page: (version, headers, content, whether that content is gzipped).
+    Its ETag is its content's hash, so an unchanged page keeps it across versions; a page that
     says when it was last modified (a feed) says when it was rendered, which is never before
-    the blog's last change."""
+    the blog's last change. A page worth compressing is stored gzipped only: most readers take
+    it so, and a hit decodes a third of the bytes (the rest get it decompressed)."""
     content = response.content
     response.headers.pop("Content-Length", None)  # Set per answer: gzip changes it.
     response["ETag"] = f'W/"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
@@ -182,8 +202,9 @@ def prepared(version, response):
         response["Last-Modified"] = http_date()
     patch_vary_headers(response, ["Accept-Encoding"])
     compressible = response.get("Content-Type", "").split(";")[0] in COMPRESSIBLE
-    gzipped = compress(content) if compressible and len(content) >= SMALLEST_COMPRESSED else None
-    return (version, dict(response.headers), content, gzipped)
+    if compressible and len(content) >= SMALLEST_COMPRESSED:
+        return (version, dict(response.headers), compress(content), True)
+    return (version, dict(response.headers), content, False)
 
 
 def compress(content):
@@ -202,9 +223,11 @@ def answer(request, page):
     )
     if conditional is not response:
         return conditional
-    if gzipped is not None and accepts_gzip(request):
-        response["Content-Encoding"] = "gzip"
-        content = gzipped
+    if gzipped:
+        if accepts_gzip(request):
+            response["Content-Encoding"] = "gzip"
+        else:
+            content = gzip.decompress(content)
     response.content = content
     response["Content-Length"] = str(len(content))
     return response

@@ -1,8 +1,10 @@
 """Anonymous readers get pages from the shared cache, and never a stale or someone else's page."""
 
 import functools
+import tempfile
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from unittest import mock
 
 from django.apps import apps
@@ -380,6 +382,21 @@ class CacheBoundsTests(TestCase):
             self.assertEqual(titles(self.client.get("/")), ["First entry"])  # still cached
         with mock.patch("entries.caching.build_id", return_value="build-two"):
             self.assertEqual(titles(self.client.get("/")), ["Changed without a signal"])
+
+    def test_a_build_that_changes_a_template_or_the_code_is_another_build(self):
+        """A deploy of new templates or code with the same static files: pages of the old
+        one would show the old markup, or be stored in a form the new code does not read."""
+        with tempfile.TemporaryDirectory() as tmp:
+            page = Path(tmp, "templates", "page.html")
+            page.parent.mkdir()
+            page.write_text("<p>old</p>")
+            Path(tmp, "templates", "notes.txt").write_text("not part of a page")
+            before = caching.source_digest(tmp, ["templates"], "manifest")
+            Path(tmp, "templates", "notes.txt").write_text("changed")
+            self.assertEqual(caching.source_digest(tmp, ["templates"], "manifest"), before)
+            page.write_text("<p>new</p>")
+            self.assertNotEqual(caching.source_digest(tmp, ["templates"], "manifest"), before)
+            self.assertNotEqual(caching.source_digest(tmp, ["templates"], "other"), before)
 
     def test_the_cache_is_bounded_in_bytes_and_keeps_sessions_apart(self):
         pages = caches["pages"]

@@ -1,18 +1,20 @@
 """`make bench`: what the production server serves at N entries, against what this machine
 can serve at all.
 
-For each N (BENCH_N, default "10,100000,1000000"): a fresh SQLite database (or the PostgreSQL
-database BENCH_DATABASE_URL names, which it empties), seeded by `manage.py seed_entries`;
-the Procfile's web: process with production settings on loopback; and, in the same run,
-the ceiling: the same gunicorn command and config serving a constant 2 KB page
-(scripts/bench/ceiling.py), and the floor: the site's own settings and middleware serving
-that page and a logged-in POST that stores nothing (scripts/bench/floor.py), what any page
-and any post cost before their views work. wrk drives each target after a warm-up, targets
-interleaved, BENCH_ROUNDS rounds; the table gives each target's median req/s and its ratio to the
-ceiling's median in that N's rounds. The figures go to bench-results.json; the exit
-status says whether every bar of docs/benchmarks.md held.
+For each N (BENCH_N, default "10,100000"; `make bench-full` adds 1,000,000): a fresh SQLite
+database (or the PostgreSQL database BENCH_DATABASE_URL names, which it empties), seeded by
+`manage.py seed_entries`, with one entry scheduled a year ahead (so that every cached read
+checks the time of the next publication); the Procfile's web: process with production
+settings on loopback; and, in the same run, the ceiling: the same gunicorn command and config
+serving a constant 2 KB page (scripts/bench/ceiling.py), and the floor: the site's own
+settings and middleware serving that page and a logged-in POST that stores nothing
+(scripts/bench/floor.py), what any page and any post cost before their views work. wrk drives
+each target of TARGETS after a warm-up, targets interleaved, BENCH_ROUNDS rounds; the table
+gives each target's median req/s and its ratio to the ceiling's median in that N's rounds.
+The figures go to bench-results.json; the exit status says whether every bar of bars() (and
+docs/benchmarks.md) held.
 
-Knobs: BENCH_N, BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_WARMUP (3 s),
+Knobs: BENCH_N, BENCH_ROUNDS (3), BENCH_DURATION (3 s), BENCH_WARMUP (1 s),
 BENCH_CONNECTIONS (16), BENCH_THREADS (2), WEB_CONCURRENCY (2 gunicorn workers).
 """
 
@@ -20,10 +22,12 @@ import json
 import os
 import platform
 import statistics
+import string
 import subprocess
 import sys
 import time
 import urllib.parse
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,52 +39,149 @@ WORK_DIR = REPO / ".bench"
 RESULTS = REPO / "bench-results.json"
 LUA = Path(__file__).with_name("wrk.lua")
 
-SIZES = [int(n) for n in os.environ.get("BENCH_N", "10,100000,1000000").split(",")]
+SIZES = [int(n) for n in os.environ.get("BENCH_N", "10,100000").split(",")]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-DURATION = int(os.environ.get("BENCH_DURATION", "10"))
-WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+DURATION = int(os.environ.get("BENCH_DURATION", "3"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "1"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = os.environ.get("WEB_CONCURRENCY", "2")
 POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL")
+DATABASE = "postgresql" if POSTGRES_URL else "sqlite"
 
 SERVER_ENV = {**PRODUCTION_ENV, "DJANGO_SECURE_SSL_REDIRECT": "0", "WEB_CONCURRENCY": WORKERS}
 USERNAME = PRODUCTION_ENV["DJANGO_SUPERUSER_USERNAME"]
 PASSWORD = PRODUCTION_ENV["DJANGO_SUPERUSER_PASSWORD"]
-POST_TEXT = "<p>" + "A benchmark post, written over and over by wrk. " * 8 + "</p>"
+POST_TEXT = "A benchmark post, written over and over by *wrk*. " * 8
 MB = 1024 * 1024
+ENTRY, RESULTS_LIST, URLSET = '<li class="entry"', '<ul class="entries">', "<urlset"
+
+
+@dataclass
+class Target:
+    """What wrk asks for. `path` may name facts of the database as $name (see FACTS), and
+    hold "{n}", "{k}", "{t}" or "{p}" to make each request's URL its own (see wrk.lua), so
+    that the page cache cannot answer: {t} is a time of the span `span` names, {p} a line of
+    the file `paths` names."""
+
+    path: str
+    marker: str
+    status: int = 200
+    span: str = "blog"
+    paths: str = ""
+    headers: dict = field(default_factory=dict)
+    etag_of: str = ""  # If-None-Match with the ETag this path has just before each run
+    smallest_n: int = 0
+
+    @property
+    def distinct(self):
+        return any(token in self.path for token in ["{n}", "{k}", "{t}", "{p}"])
+
+
 CEILING, FIRST, DEEP = "ceiling (2 KB constant page)", "/", "/ deep page (N/2)"
 RARE, COMMON = "search rare word (1%)", "search common word (90%)"
 POST = "POST /add (logged in)"
 FLOOR_PAGE = "floor: Django, constant page"
 FLOOR_POST = "floor: Django, POST, no write"
-# Distinct URLs that the page cache cannot answer ({n}, {k}: see wrk.lua).
 UNCACHED = "/ uncached (distinct cursors)"
+GZIP, NOT_MODIFIED = "/ gzip", "/ 304 (If-None-Match)"
 LONGEST = "search longest query, no match"
 TWO_LETTERS = "search 2 letters, no match"
 OLD = "search old word (oldest 5%)"
 FRESH = "search fresh rare word"
 HOSTILE = [LONGEST, TWO_LETTERS, OLD, FRESH]
+EVERYDAY_COMMON = "everyday: 90% word, new page"
+EVERYDAY_OLD_HALF = "everyday: old half word, new page"
+EVERYDAY_RARE = "everyday: 1% word, new page"
+EVERYDAY = [EVERYDAY_COMMON, EVERYDAY_OLD_HALF, EVERYDAY_RARE]
+ENTRY_PAGE, ENTRY_UNCACHED = "entry page", "entry page uncached"
+TAG_RARE, TAG_HALF = "tag 1%", "tag 50%"
+TAG_RARE_NEW, TAG_HALF_NEW = "tag 1% uncached", "tag 50% uncached"
+TAG_RARE_DEEP, TAG_HALF_DEEP = "tag 1% uncached deep", "tag 50% uncached deep"
+TAGS_UNCACHED = [TAG_RARE_NEW, TAG_HALF_NEW, TAG_RARE_DEEP, TAG_HALF_DEEP]
+SITEMAP_FIRST, SITEMAP_LAST = "sitemap first file", "sitemap last file"
+# The searches' and the sitemap's bars are at this N and above (past a few thousand entries
+# the sitemap is an index of files); below it their targets are not measured.
+LARGE = 100_000
 
+# One line a target: name, then what it asks for ($facts: see FACTS).
+TARGETS = {
+    FIRST: Target("/", ENTRY),
+    DEEP: Target("/?before=$deep", ENTRY),
+    GZIP: Target("/", ENTRY, headers={"Accept-Encoding": "gzip"}),
+    NOT_MODIFIED: Target("/", "", status=304, etag_of="/"),
+    RARE: Target("/search/?query=$rare", RESULTS_LIST),
+    COMMON: Target("/search/?query=$common", RESULTS_LIST),
+    ENTRY_PAGE: Target("$entry", ENTRY),
+    TAG_RARE: Target("/tags/$rare_tag/", ENTRY),
+    TAG_HALF: Target("/tags/$half_tag/", ENTRY),
+    "/feed/": Target("/feed/", "<entry>"),
+    "/healthz": Target("/healthz", "ok"),
+    UNCACHED: Target("/?before={t}-{n}", ENTRY),
+    ENTRY_UNCACHED: Target("{p}", ENTRY, paths="entries"),
+    EVERYDAY_COMMON: Target(
+        "/search/?query=$common&before={t}-{n}", ENTRY, span="common", smallest_n=LARGE
+    ),
+    EVERYDAY_OLD_HALF: Target(
+        "/search/?query=$old_half&before={t}-{n}", ENTRY, span="old_half", smallest_n=LARGE
+    ),
+    EVERYDAY_RARE: Target(
+        "/search/?query=$rare&before={t}-{n}", ENTRY, span="rare", smallest_n=LARGE
+    ),
+    LONGEST: Target("/search/?query=$longest{n}", RESULTS_LIST, smallest_n=LARGE),
+    TWO_LETTERS: Target("/search/?query=zq&n={n}", RESULTS_LIST, smallest_n=LARGE),
+    OLD: Target("/search/?query=$old&n={n}", RESULTS_LIST, smallest_n=LARGE),
+    FRESH: Target("/search/?query={k}", RESULTS_LIST, smallest_n=LARGE),
+    TAG_RARE_NEW: Target("/tags/$rare_tag/?before={t}-{n}", ENTRY, span="rare_tag"),
+    TAG_HALF_NEW: Target("/tags/$half_tag/?before={t}-{n}", ENTRY, span="half_tag"),
+    TAG_RARE_DEEP: Target("/tags/$rare_tag/?before=$rare_tag_deep&n={n}", RESULTS_LIST),
+    TAG_HALF_DEEP: Target("/tags/$half_tag/?before=$half_tag_deep&n={n}", RESULTS_LIST),
+    SITEMAP_FIRST: Target("/sitemap-entries.xml?n={n}", URLSET, smallest_n=LARGE),
+    SITEMAP_LAST: Target("/sitemap-entries.xml?p=$sitemap_last&n={n}", URLSET, smallest_n=LARGE),
+}
 
-def longest_query(length):
-    """A query as long as the site takes (`length`), of common words, ending in a number of
-    its own ({n}: nine digits)."""
-    return urllib.parse.quote(("haystack " * length)[: length - 10]) + "{n}"
-
-
-# What the database holds once seeded: the words to search for, a deep page, an entry.
+# What the database holds once seeded (the words, tags and pages the targets ask for), as
+# JSON; and an entry scheduled a year ahead.
 FACTS = """
-import json
-from entries.management.commands.seed_entries import COMMON_WORD, OLD_WORD, RARE_WORD
-from entries.models import Entry
-from entries.search import MAX_QUERY_LENGTH
+import json, urllib.parse
+from datetime import timedelta
+from django.utils import timezone
+from entries import search, sitemaps
+from entries.management.commands import seed_entries as seed
+from entries.models import Entry, Tag
 from entries.views import page_cursor
-middle = Entry.objects.all()[Entry.objects.count() // 2]
-times = [Entry.objects.order_by(o).first().created_at for o in ["created_at", "-created_at"]]
-print(json.dumps({"rare": RARE_WORD, "common": COMMON_WORD, "old": OLD_WORD,
-                  "cursor": page_cursor(middle), "pk": middle.pk, "longest": MAX_QUERY_LENGTH,
-                  "times": ",".join(str(int(time.timestamp())) for time in times)}))
+published = Entry.objects.published()
+def stamp(time):
+    return int(time.timestamp())
+def span(entries):
+    times = list(entries.values_list("publish_at", flat=True)[: search.MAX_MATCHES]) or [
+        published.first().publish_at]
+    return f"{stamp(times[-1])},{stamp(times[0])}"
+def middle(entries):
+    return page_cursor(entries[entries.count() // 2])
+tags = {name: Tag.objects.get(name=getattr(seed, name.upper()))
+        for name in ["rare_tag", "half_tag"]}
+facts = {"rare": seed.RARE_WORD, "common": seed.COMMON_WORD, "old": seed.OLD_WORD,
+         "old_half": seed.OLD_HALF_WORD, "longest": urllib.parse.quote(
+             ("haystack " * search.MAX_QUERY_LENGTH)[: search.MAX_QUERY_LENGTH - 10]),
+         "deep": middle(published), "entry": published[published.count() // 2].get_absolute_url()}
+spans = {"blog": f"{stamp(published.last().publish_at)},{stamp(published.first().publish_at)}"}
+for word in ["common", "old_half", "rare"]:
+    spans[word] = span(published.filter(plain_text__contains=facts[word]))
+for name, tag in tags.items():
+    facts[name] = tag.slug
+    oldest = published.filter(tags=tag).last().publish_at
+    spans[name] = f"{stamp(oldest)},{spans['blog'].split(',')[1]}"
+    facts[name + "_deep"] = middle(published.filter(tags=tag))
+pages = sitemaps.EntrySitemap().paginator
+facts["sitemap_last"] = pages.num_pages
+facts["sitemap_urls"] = [len(pages.page(number).object_list) for number in [1, pages.num_pages]]
+with open(PATHS_FILE, "w") as paths:
+    for entry in published.order_by("?").only("slug")[:40_000]:
+        print(entry.get_absolute_url(), file=paths)
+Entry.objects.create(title="Scheduled a year ahead", text="Not yet.",
+                     publish_at=timezone.now() + timedelta(days=365))
+print(json.dumps({"facts": facts, "spans": spans}))
 """
 POSTS = """
 from entries.models import Entry
@@ -124,7 +225,7 @@ def wrk(url, seconds, **env):
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s"]
     result = subprocess.run(
         [*command, "-s", str(LUA), url],
-        env={**os.environ, **env},
+        env={**os.environ, "BENCH_THREADS": str(THREADS), **env},
         capture_output=True,
         text=True,
         timeout=seconds + 60,
@@ -137,11 +238,19 @@ def wrk(url, seconds, **env):
     return figures
 
 
-def check_page(client, path, status, marker):
-    """One request before the load: the target answers what it should, or the bench stops."""
-    got, _, body = client.request(path)
+def check_page(client, path, status, marker, headers=None):
+    """One request before the load: the target answers what it should, or the bench stops.
+    (A gzipped answer must say so; its plain twin's content is checked by its own target.)"""
+    headers = headers or {}
+    got, answer_headers, body = client.request(path, headers=headers)
+    if "gzip" in headers.get("Accept-Encoding", ""):
+        body = marker if answer_headers.get("Content-Encoding") == "gzip" else ""
     if got != status or marker not in body:
         sys.exit(f"{path} answered {got} without {marker!r}; not measuring it:\n{body[:500]}")
+
+
+def etag(client, path):
+    return client.request(path)[1]["ETag"]
 
 
 def log_in(base_url):
@@ -171,69 +280,80 @@ def worker_memory(pid_file):
     return rss, pss
 
 
+def example(path, spans):
+    """The target's first request, as wrk would make it."""
+    first = datetime.fromtimestamp(int(spans.split(",")[1]), UTC)
+    return (
+        path.replace("{n}", "1")
+        .replace("{k}", "99")
+        .replace("{t}", f"{first:%Y%m%dT%H%M%S}000000")  # As wrk.lua spells {t}.
+    )
+
+
 def measure(n, ceiling_url):
     database_url, seed_seconds = fresh_database(n)
-    facts = json.loads(manage("shell", "-c", FACTS, database_url=database_url).splitlines()[-1])
+    paths_file = WORK_DIR / f"n{n}-entries.txt"
+    code = FACTS.replace("PATHS_FILE", repr(str(paths_file)))
+    said = manage("shell", "-c", code, database_url=database_url)
+    known = json.loads(said.splitlines()[-1])
+    facts, spans = known["facts"], known["spans"]
+    first_path = paths_file.read_text().splitlines()[0]
     pid_file = WORK_DIR / f"n{n}.pid"
     env = {**SERVER_ENV, "DATABASE_URL": database_url, "GUNICORN_CMD_ARGS": f"--pid={pid_file}"}
     floor_command = procfile("web").replace("flaskr_site.wsgi", "scripts.bench.floor")
     floor_env = {**SERVER_ENV, "DATABASE_URL": database_url}
+    targets = {name: t for name, t in TARGETS.items() if n >= t.smallest_n}
     with web_process(**env) as base_url, web_process(floor_command, **floor_env) as floor_url:
         client = Client(base_url, https=False)
-        entry, results = '<li class="entry"', '<ul class="entries">'
-        # name: (path, expected status, what the answer must hold)
-        targets = {
-            FIRST: ("/", 200, entry),
-            DEEP: (f"/?before={facts['cursor']}", 200, entry),
-            RARE: (f"/search/?query={facts['rare']}", 200, results),
-            COMMON: (f"/search/?query={facts['common']}", 200, results),
-            "/entries/ID/": (f"/entries/{facts['pk']}/", 200, entry),
-            "/feed/": ("/feed/", 200, "<entry>"),
-            "/healthz": ("/healthz", 200, "ok"),
-        }
-        distinct = {
-            # A page by a cursor of the real format: a time between the oldest and newest
-            # entry, and an id of its own (larger than any entry's), so each URL is new.
-            UNCACHED: ("/?before={t}-{n}", 200, entry),
-            LONGEST: (f"/search/?query={longest_query(facts['longest'])}", 200, results),
-            TWO_LETTERS: ("/search/?query=zq&n={n}", 200, results),
-            OLD: (f"/search/?query={facts['old']}&n={{n}}", 200, results),
-            FRESH: ("/search/?query={k}", 200, results),
-        }
-        newest = datetime.fromtimestamp(int(facts["times"].split(",")[1]), UTC)
-        newest = f"{newest:%Y%m%dT%H%M%S}000000"  # As wrk.lua spells {t}.
-        for path, status, marker in [*targets.values(), *distinct.values()]:
-            example = path.replace("{n}", "1").replace("{k}", "99").replace("{t}", newest)
-            check_page(client, example, status, marker)
         urls = {CEILING: (ceiling_url, {})}
-        urls.update({name: (base_url + path, {}) for name, (path, *_) in targets.items()})
-        urls.update(
-            {
-                name: (base_url, {"BENCH_PATH": path, "BENCH_TIMES": facts["times"]})
-                for name, (path, *_) in distinct.items()
-            }
-        )
+        for name, target in targets.items():
+            path = string.Template(target.path).substitute(facts)
+            headers = dict(target.headers)
+            if target.etag_of:
+                headers["If-None-Match"] = etag(client, target.etag_of)
+            first = path.replace("{p}", first_path)
+            check_page(client, example(first, spans[target.span]), target.status,
+                       target.marker, headers)  # fmt: skip
+            extra = {"BENCH_HEADERS": "|".join(f"{k}: {v}" for k, v in headers.items())}
+            if target.distinct:
+                extra |= {"BENCH_PATH": path, "BENCH_TIMES": spans[target.span]}
+                if target.paths:
+                    extra |= {
+                        "BENCH_PATHS": str(paths_file),
+                        "BENCH_BLOCKS": str(THREADS * (ROUNDS + 1)),
+                    }
+                urls[name] = (base_url, extra)
+            else:
+                urls[name] = (base_url + path, extra)
         urls[POST] = (base_url + "/add", log_in(base_url))
         check_page(Client(floor_url, https=False), "/floor/page", 200, "<li")
         urls[FLOOR_PAGE] = (floor_url + "/floor/page", {})
         urls[FLOOR_POST] = (floor_url + "/floor/post", log_in(floor_url))
 
-        warmups = {
-            name: wrk(url, WARMUP, BENCH_RUN="0", **extra) for name, (url, extra) in urls.items()
-        }
+        def run(name, seconds, number):
+            url, extra = urls[name]
+            target = targets.get(name)
+            if target and target.etag_of:  # Posts change the page: its ETag of now.
+                tag = etag(client, target.etag_of)
+                extra = {**extra, "BENCH_HEADERS": f"If-None-Match: {tag}"}
+            return wrk(url, seconds, BENCH_RUN=str(number), **extra)
+
+        warmups = {name: run(name, WARMUP, 0) for name in urls}
         runs = {name: [] for name in urls}
         for round_number in range(1, ROUNDS + 1):
-            for name, (url, extra) in urls.items():
-                figures = wrk(url, DURATION, BENCH_RUN=str(round_number), **extra)
+            for name in urls:
+                figures = run(name, DURATION, round_number)
                 runs[name].append(figures)
                 print(
-                    f"  N={n} round {round_number}: {name:<28} {figures['rps']:8.0f} req/s",
+                    f"  N={n} round {round_number}: {name:<34} {figures['rps']:8.0f} req/s",
                     flush=True,
                 )
         memory = worker_memory(pid_file)
     counts = manage("shell", "-c", POSTS, database_url=database_url).splitlines()[-1]
     stored, distinct = map(int, counts.split())
-    return summarize(n, runs, warmups[POST], memory, stored, distinct, seed_seconds)
+    section = summarize(n, runs, warmups[POST], memory, stored, distinct, seed_seconds)
+    section["sitemap_urls"] = facts["sitemap_urls"]
+    return section
 
 
 def summarize(n, runs, post_warmup, memory, stored, distinct, seed_seconds):
@@ -269,25 +389,47 @@ def summarize(n, runs, post_warmup, memory, stored, distinct, seed_seconds):
     }
 
 
-def bars(sections):
+# The bars of a cached /, an uncached / and a post, as ratios to the ceiling: on PostgreSQL
+# each costs round trips SQLite does not make (docs/benchmarks.md, "Where the bars stand").
+BARS = {
+    "sqlite": {"cached": 0.40, "uncached": 0.06, "post": 0.05},
+    "postgresql": {"cached": 0.25, "uncached": 0.045, "post": 0.05},
+}
+
+
+def bars(sections, database=DATABASE):
     """The bars of docs/benchmarks.md, as (what, holds) pairs."""
     small, large = sections[0], sections[-1]
+    bar = BARS[database]
 
     def ratio(section, target):
         return next(row["ratio"] for row in section["rows"] if row["target"] == target)
+
+    def at_least(section, target, share, of, what=None):
+        got, other = ratio(section, target), ratio(section, of)
+        return (
+            f"{target} at N={section['n']} >= {share} x {what or of} ({got / other:.2f})",
+            got >= share * other,
+        )
 
     checks = []
     for section in sections:
         n = section["n"]
         first, uncached, post = (ratio(section, t) for t in [FIRST, UNCACHED, POST])
         checks += [
-            (f"/ at N={n} >= 0.40 of the ceiling ({first:.3f})", first >= 0.40),
-            (f"uncached / at N={n} >= 0.10 of the ceiling ({uncached:.3f})", uncached >= 0.10),
-            (f"POST /add at N={n} >= 0.12 of the ceiling ({post:.3f})", post >= 0.12),
+            (f"/ at N={n} >= {bar['cached']} of the ceiling ({first:.3f})", first >= bar["cached"]),
             (
-                f"deep page at N={n} >= 0.9 x first page",
-                ratio(section, DEEP) >= 0.9 * first,
+                f"uncached / at N={n} >= {bar['uncached']} of the ceiling ({uncached:.3f})",
+                uncached >= bar["uncached"],
             ),
+            (
+                f"POST /add at N={n} >= {bar['post']} of the ceiling ({post:.3f})",
+                post >= bar["post"],
+            ),
+            at_least(section, DEEP, 0.9, FIRST),
+            at_least(section, NOT_MODIFIED, 1.0, FIRST, "cached /"),
+            at_least(section, GZIP, 0.9, FIRST, "cached /"),
+            *(at_least(section, target, 0.5, UNCACHED) for target in TAGS_UNCACHED),
         ]
         errors = sum(r["errors"] for r in section["rows"])
         checks.append((f"no errors at N={n} ({errors})", errors == 0))
@@ -304,32 +446,31 @@ def bars(sections):
         if n >= 1_000_000:
             seconds = section["seed_seconds"]
             checks.append((f"seeding N={n} < 180 s ({seconds:.0f} s)", seconds < 180))
-        if n >= 100_000:
-            for target in HOSTILE:
-                checks.append(
-                    (
-                        f"{target} at N={n} >= 0.5 x uncached /",
-                        ratio(section, target) >= 0.5 * uncached,
-                    )
+        if n >= LARGE:
+            checks += [at_least(section, t, 0.5, UNCACHED) for t in [*HOSTILE, *EVERYDAY]]
+            checks.append(at_least(section, SITEMAP_LAST, 0.9, SITEMAP_FIRST))
+            urls_per_second = ratio(section, SITEMAP_LAST) * section["sitemap_urls"][1]
+            share = urls_per_second / uncached
+            checks.append(
+                (
+                    f"sitemap URLs a second at N={n} >= 20 x uncached / requests ({share:.0f} x)",
+                    share >= 20,
                 )
+            )
     checks.append(
         (
             f"/ at N={large['n']} >= 0.9 x / at N={small['n']}",
             ratio(large, FIRST) >= 0.9 * ratio(small, FIRST),
         )
     )
-    checks.append(
-        (
-            f"rare-word search at N={large['n']} >= 0.5 x /",
-            ratio(large, RARE) >= 0.5 * ratio(large, FIRST),
-        )
-    )
+    checks.append(at_least(large, RARE, 0.5, FIRST, "cached /"))
     return checks
 
 
 def main():
     sys.stdout.reconfigure(line_buffering=True)  # Progress shows as it happens, even in a pipe.
     WORK_DIR.mkdir(exist_ok=True)
+    started = time.monotonic()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, check=True
     )
@@ -339,16 +480,16 @@ def main():
         sections = [measure(n, ceiling_url + "/") for n in SIZES]
 
     title = (
-        f"{WORKERS} gunicorn workers, wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}s, "
+        f"{DATABASE}, {WORKERS} gunicorn workers, wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}s, "
         f"median of {ROUNDS} rounds, {os.cpu_count()} CPUs"
     )
     print(f"\n{title}\n")
     header = ("N", "target", "req/s", "p50 ms", "p99 ms", "errors", "ratio")
-    print("{:>9}  {:<28} {:>8} {:>7} {:>7} {:>6} {:>6}".format(*header))
+    print("{:>9}  {:<34} {:>8} {:>7} {:>7} {:>6} {:>6}".format(*header))
     for section in sections:
         for row in section["rows"]:
             print(
-                f"{row['n']:>9}  {row['target']:<28} {row['rps']:>8.0f} {row['p50_ms']:>7.2f} "
+                f"{row['n']:>9}  {row['target']:<34} {row['rps']:>8.0f} {row['p50_ms']:>7.2f} "
                 f"{row['p99_ms']:>7.2f} {row['errors']:>6} {row['ratio']:>6.3f}"
             )
         rss = ", ".join(f"{mb:.0f}" for mb in section["worker_rss_mb"])
@@ -358,19 +499,22 @@ def main():
     print()
     for what, holds in checks:
         print(f"{'PASS' if holds else 'FAIL'}  {what}")
+    minutes = (time.monotonic() - started) / 60
+    print(f"\nThe run took {minutes:.1f} minutes.")
     RESULTS.write_text(
         json.dumps(
             {
                 "setup": title,
                 "machine": platform.platform(),
-                "database": "postgresql" if POSTGRES_URL else "sqlite",
+                "database": DATABASE,
+                "minutes": minutes,
                 "sections": sections,
                 "bars": [{"bar": what, "holds": holds} for what, holds in checks],
             },
             indent=2,
         )
     )
-    print(f"\nFigures written to {RESULTS.name}.")
+    print(f"Figures written to {RESULTS.name}.")
     return 0 if all(holds for _, holds in checks) else 1
 
 
