@@ -208,8 +208,10 @@ def prepared(version, response):
 
 
 def compress(content):
-    # No time in the header: the same page compresses to the same bytes.
-    return gzip.compress(content, compresslevel=6, mtime=0)
+    # zlib's fastest level: a page nobody asked for before pays for it (an 18 KB index page:
+    # 64 us, against 227 at the default 6, for 6% more bytes). No time in the header: the
+    # same page compresses to the same bytes.
+    return gzip.compress(content, compresslevel=1, mtime=0)
 
 
 def answer(request, page):
