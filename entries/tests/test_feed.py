@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import feedparser
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -84,3 +84,21 @@ class FeedWhateverEntriesHoldTests(TestCase):
             [entry.title for entry in feed.entries], ["Tab\tand newline", "Bell title"]
         )
         self.assertEqual(feed.entries[1].content[0].value, "<p>Verticaltab and escape</p>")
+
+
+class FeedOfABlogTests(TestCase):
+    """The feed names the blog, and each entry its publication, its last change and tags."""
+
+    @override_settings(BLOG_TITLE="Notes", BLOG_DESCRIPTION="Small and sharp.")
+    def test_the_feed_is_titled_and_subtitled_by_the_blog(self):
+        feed = feedparser.parse(self.client.get("/feed/").content)
+        self.assertEqual((feed.feed.title, feed.feed.subtitle), ("Notes", "Small and sharp."))
+
+    def test_each_entry_has_its_publication_its_change_and_its_tags(self):
+        backdated = timezone.now() - timedelta(days=9)
+        entry = create_entry("Tagged", "t", publish_at=backdated)
+        entry.set_tags(["Django", "tests"])
+        item = feedparser.parse(self.client.get("/feed/").content).entries[0]
+        self.assertEqual(item.published, backdated.isoformat())
+        self.assertEqual(item.updated, entry.updated_at.isoformat())
+        self.assertEqual(sorted(tag.term for tag in item.tags), ["Django", "tests"])
