@@ -7,12 +7,14 @@ The rules (docs/reference.md says them to readers):
   `"`, `%`, `_` and search syntax are just text.
 - A query is at most MAX_QUERY_LENGTH characters (longer: the form says so, nothing is
   searched).
-- A query of SHORTEST_INDEXED_QUERY characters or more goes through a trigram index
-  (SQLite: FTS5 with the trigram tokenizer; PostgreSQL: pg_trgm GIN indexes), which gives
-  the MAX_MATCHES most recently written matches at most (on PostgreSQL, past its newest
-  RECENT_WINDOW entries, a sample of them when a query is in very many); those are shown
-  newest first. On SQLite a query longer than PROBE_LENGTH is first looked for by a part of
-  it, then checked whole.
+- Only published entries are found, newest publication first, paginated like /.
+- A query of SHORTEST_INDEXED_QUERY characters or more is first looked for in the next WALK
+  published entries in order: when they hold a page of matches (a query in a fifth of the
+  entries or more), that is the page, and every match is reachable page after page.
+  Otherwise a trigram index is asked (SQLite: FTS5 with the trigram tokenizer; PostgreSQL:
+  pg_trgm GIN indexes, range by range of the newest ids), which gives the MAX_MATCHES most
+  recently written matches at most; those are shown newest first. On SQLite a query longer
+  than PROBE_LENGTH is first looked for by a part of it, then checked whole.
 - A shorter query cannot use a trigram index: it is looked for in the newest RECENT entries.
 - However a rule turns out, no search runs longer than TIME_LIMIT: the database stops it
   (SQLite's progress handler, PostgreSQL's statement_timeout) and the page says so.
