@@ -165,6 +165,14 @@ class EveryPageTests(TestCase):
         self.assertEqual(found.title, "Tagged · Notes & <Things>")
         self.assertEqual(found.one("og:site_name"), "Notes & <Things>")
 
+    def test_a_refused_host_gets_the_400_page_without_an_address(self):
+        with self.assertLogs("django.security.DisallowedHost", "WARNING"):
+            response = self.client.get("/", HTTP_HOST="evil.example")
+        self.assertEqual(response.status_code, 400)
+        found = head(response)
+        self.assertEqual(found.title, "Bad request · Flaskr")
+        self.assertEqual(found.link("canonical"), [])
+
     def test_an_error_page_names_no_canonical_url(self):
         for path in ["/no-such-page", "/entries/99999/", "/tags/unknown/"]:
             with self.subTest(path=path):
@@ -246,6 +254,11 @@ class EntryHeadTests(TestCase):
         self.assertNotIn(">", block.group(1))
         self.assertNotIn("&", block.group(1))
         self.assertEqual(json.loads(block.group(1))["headline"], entry.title)
+        self.assertIn('"keywords": []', block.group(1))
+
+    def test_the_json_ld_is_readable_in_any_script(self):
+        page = self.client.get(self.url).content.decode()
+        self.assertIn('"keywords": ["content περιεχόμενο", "Django"]', page)
 
     def test_a_long_title_is_cut_to_googles_headline_length_at_a_word(self):
         entry = create_entry("Long " * 39 + "end", "x")  # 198 characters
