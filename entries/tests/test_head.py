@@ -312,6 +312,14 @@ class TagPageHeadTests(TestCase):
             [("/feed/", "Flaskr"), ("/tags/web-design/feed/", "Web Design · Flaskr")],
         )
 
+    def test_a_tag_in_any_script_has_an_address_any_crawler_reads(self):
+        create_entry("One", "x").set_tags(["content περιεχόμενο"])
+        found = head(self.client.get(Tag.objects.get().get_absolute_url()))
+        self.assertEqual(
+            found.canonical,
+            "https://testserver/tags/content-%CF%80%CE%B5%CF%81%CE%B9%CE%B5%CF%87%CF%8C%CE%BC%CE%B5%CE%BD%CE%BF/",
+        )
+
     def test_a_tag_of_markup_stays_text(self):
         create_entry("One", "x").set_tags(['<b>"bold"</b>'])
         tag = Tag.objects.get()
