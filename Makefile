@@ -8,8 +8,15 @@ PYTHON ?= $(shell command -v python$$(cat .python-version) || command -v python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
+# The outside checkers of the pages, from npm, pinned exactly (tools/checkers.py finds them):
+# the W3C's Nu HTML Checker and axe-core for the tests, Lighthouse for `make lighthouse`.
+CHECKERS := .cache/checkers
+CHECKER_PACKAGES := vnu-jar@26.9.27 axe-core@4.14.1
+LIGHTHOUSE := .cache/lighthouse
+LIGHTHOUSE_PACKAGE := lighthouse@12.2.3
+NPM_INSTALL := npm install --no-save --no-package-lock --ignore-scripts --no-audit --no-fund --loglevel=error
 
-.PHONY: help run test test-fast test-postgres deploy-check tutorial-check bench bench-postgres mutate format clean
+.PHONY: help run test test-fast test-postgres deploy-check tutorial-check lighthouse bench bench-postgres mutate format clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,12 +27,21 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt .python-version
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Without npm, the page checks skip (under CI they fail: tests/system/test_pages.py).
+$(CHECKERS)/.installed: Makefile
+	@command -v npm >/dev/null || { echo "npm is missing: the page checks will be skipped"; exit 0; } \
+	  && $(NPM_INSTALL) --prefix $(CHECKERS) $(CHECKER_PACKAGES) && touch $@
+
+$(LIGHTHOUSE)/.installed: Makefile
+	$(NPM_INSTALL) --prefix $(LIGHTHOUSE) $(LIGHTHOUSE_PACKAGE)
+	touch $@
+
 run: $(BIN)/.installed  ## Serve the blog on http://127.0.0.1:8000 (debug on, SQLite, admin/admin).
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py dev_account
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(BIN)/.installed  ## Lint, every test on SQLite (coverage >= 95%), the app's tests on PostgreSQL.
+test: $(BIN)/.installed $(CHECKERS)/.installed  ## Lint, every test on SQLite (coverage >= 95%), the app's tests on PostgreSQL.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -45,6 +61,9 @@ deploy-check: $(BIN)/.installed  ## Rehearse a Heroku deploy here: build, releas
 
 tutorial-check: $(BIN)/.installed  ## Follow docs/tutorial.md from an empty folder: each red and green as it says.
 	$(BIN)/python scripts/tutorial_check.py
+
+lighthouse: $(BIN)/.installed $(LIGHTHOUSE)/.installed  ## Lighthouse (mobile) on a production server's pages: the scores, or fail under 95.
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python scripts/lighthouse.py
 
 bench: $(BIN)/.installed  ## Load-test the production server at 10 and 100,000 entries, SQLite (~9 min).
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
@@ -66,4 +85,4 @@ format: $(BIN)/.installed  ## Fix what ruff can fix.
 	$(BIN)/ruff format .
 
 clean:  ## Remove the venv and generated files (keeps flaskr.db).
-	rm -rf $(VENV) staticfiles .coverage .pytest_cache .ruff_cache .bench bench-results.json mutants
+	rm -rf $(VENV) staticfiles .coverage .pytest_cache .ruff_cache .bench bench-results.json mutants .cache

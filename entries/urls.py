@@ -23,5 +23,6 @@ urlpatterns = [
     path("feed/", cached_for_readers()(LatestEntriesFeed()), name="feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<str:section>.xml", views.sitemap_section, name="sitemap_section"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
 ]

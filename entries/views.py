@@ -15,10 +15,11 @@ from django.db import DatabaseError
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from entries import search as searching
@@ -34,6 +35,8 @@ FORBIDDEN_DELETE = "You may not delete this entry."
 CURSOR_FORMAT = "%Y%m%dT%H%M%S%f"
 # What slugify(allow_unicode=True) makes: letters, digits, underscores and hyphens.
 SLUG = re.compile(r"[-\w]+")
+# Pages with nothing for a search engine: the admin, the login, a writer's drafts, searches.
+ROBOTS_DISALLOW = ["/admin/", "/login", "/drafts/", "/search/"]
 
 
 def page_cursor(entry):
@@ -115,7 +118,7 @@ def search(request):
 def detail(request, pk, slug=""):
     """An entry's canonical page, /entries/ID-SLUG/; any other spelling of its URL answers
     301 there. A draft or scheduled entry is its author's and editors' alone (404 to others)."""
-    entry = get_object_or_404(Entry.objects.for_pages("plain_text"), pk=pk)
+    entry = get_object_or_404(Entry.objects.for_pages("plain_text", "updated_at"), pk=pk)
     if not entry.may_see(request.user):
         raise Http404("No such entry.")
     if slug != entry.slug:
@@ -306,6 +309,16 @@ def sitemap_index(request):
 @cached_for_readers("p")
 def sitemap_section(request, section):
     return sitemap_views.sitemap(request, sitemaps.SITEMAPS, section=section)
+
+
+@require_safe
+@cache_control(max_age=24 * 60 * 60)
+def robots_txt(request):
+    """The blog is open to crawlers, but for ROBOTS_DISALLOW; the sitemap is named in full,
+    on the host the crawler asked (https, as every canonical URL)."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /"]
+    lines.append(f"Sitemap: https://{request.get_host()}{reverse('entries:sitemap')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache

@@ -27,7 +27,8 @@ db = s.DATABASES["default"]
 print(json.dumps({"debug": s.DEBUG, "hosts": s.ALLOWED_HOSTS, "engine": db["ENGINE"],
                   "name": str(db["NAME"]), "host": db.get("HOST"), "key": s.SECRET_KEY,
                   "redirect": s.SECURE_SSL_REDIRECT, "health": db["CONN_HEALTH_CHECKS"],
-                  "log_level": s.LOGGING["root"]["level"]}))
+                  "log_level": s.LOGGING["root"]["level"],
+                  "blog": [s.BLOG_TITLE, s.BLOG_DESCRIPTION]}))
 """
 
 
@@ -59,6 +60,14 @@ class EnvironmentTests(SimpleTestCase):
         self.assertEqual(found["name"], str(settings.BASE_DIR / "flaskr.db"))
         self.assertTrue(found["redirect"])
         self.assertEqual(found["key"], "")
+
+    def test_the_blogs_name_and_description_come_from_the_environment(self):
+        found = read_settings(BLOG_TITLE=" Notes ", BLOG_DESCRIPTION="Small and sharp.")
+        self.assertEqual(found["blog"], ["Notes", "Small and sharp."])
+        # Blank is the default, as if unset: a page never has an empty name.
+        title, description = read_settings(BLOG_TITLE=" ", BLOG_DESCRIPTION="")["blog"]
+        self.assertEqual(title, "Flaskr")
+        self.assertTrue(description)
 
     def test_debug_takes_the_usual_spellings(self):
         for value, expected in [("1", True), ("true", True), ("YES", True), ("0", False)]:

@@ -67,6 +67,8 @@ class ChromiumTestCase(StaticLiveServerTestCase):
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         page.get_by_text("You were logged in").wait_for()
+        # The flash shows as the page is parsed; main.js (deferred) runs just before "load".
+        page.wait_for_load_state("load")
 
 
 class BrowserTests(ChromiumTestCase):
