@@ -107,6 +107,14 @@ class SitemapIndexTests(SitemapRules, TestCase):
             for n in range(35)
         )
         Entry.objects.filter(title="Entry 12").update(status="draft")
+        # Files are ranges of ten ids; on PostgreSQL the ids go on from earlier tests.
+        first, last = (
+            pk - 1 for pk in Entry.objects.order_by("id").values_list("pk", flat=True)[::34]
+        )
+        cls.files = last // 10 - first // 10 + 1
+
+    def file(self, number):
+        return f"/sitemap-entries.xml?p={number}"
 
     def test_the_index_names_every_file_and_the_files_hold_every_entry_once(self):
         kind, files = self.check_file(self.client.get("/sitemap.xml"))
@@ -114,7 +122,7 @@ class SitemapIndexTests(SitemapRules, TestCase):
         self.assertEqual(
             files,
             ["https://testserver/sitemap-pages.xml", "https://testserver/sitemap-entries.xml",
-             *(f"https://testserver/sitemap-entries.xml?p={n}" for n in range(2, 5))],
+             *(f"https://testserver{self.file(n)}" for n in range(2, self.files + 1))],
         )  # fmt: skip
         listed = []
         for file in files:
@@ -128,7 +136,7 @@ class SitemapIndexTests(SitemapRules, TestCase):
 
     def test_the_last_file_costs_what_the_first_does(self):
         """No OFFSET scan and no count of the whole table: a range of the primary key."""
-        for file in ["/sitemap-entries.xml", "/sitemap-entries.xml?p=4"]:
+        for file in ["/sitemap-entries.xml", self.file(self.files)]:
             with self.subTest(file=file), CaptureQueriesContext(connection) as queries:
                 self.client.get(file)
             sql = " ".join(page_queries(queries)).upper()
@@ -144,6 +152,6 @@ class SitemapIndexTests(SitemapRules, TestCase):
             self.assertTrue(urls)
 
     def test_a_file_past_the_last_or_not_a_number_is_404(self):
-        for file in ["/sitemap-entries.xml?p=5", "/sitemap-entries.xml?p=x", "/sitemap-nope.xml"]:
+        for file in [self.file(self.files + 1), self.file("x"), "/sitemap-nope.xml"]:
             with self.subTest(file=file):
                 self.assertEqual(self.client.get(file).status_code, 404)
