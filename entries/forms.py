@@ -69,6 +69,7 @@ class EntryForm(forms.ModelForm):
 
     status = forms.ChoiceField(
         choices=Status,
+        initial=Status.PUBLISHED,
         required=False,
         widget=forms.RadioSelect,
         help_text="A draft is seen only by you and the editors.",

@@ -134,6 +134,13 @@ class WritingDraftsAndSchedulesTests(TestCase):
     def post(self, **fields):
         return self.client.post("/add", {"title": "Planned", "text": "Later", **fields})
 
+    def test_the_add_form_offers_publishing_as_it_was_and_the_edit_form_the_entrys_status(self):
+        checked = 'value="{}" id="id_status_{}" checked'
+        self.assertContains(self.client.get("/"), checked.format("published", 0))
+        draft = create_entry("A draft", status="draft", author=self.admin)
+        page = self.client.get(f"/entries/{draft.pk}/edit/")
+        self.assertContains(page, checked.format("draft", 1))
+
     def test_a_draft_goes_to_its_page_which_says_so(self):
         response = self.post(status="draft")
         entry = Entry.objects.get()
