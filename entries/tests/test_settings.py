@@ -28,7 +28,7 @@ print(json.dumps({"debug": s.DEBUG, "hosts": s.ALLOWED_HOSTS, "engine": db["ENGI
                   "name": str(db["NAME"]), "host": db.get("HOST"), "key": s.SECRET_KEY,
                   "redirect": s.SECURE_SSL_REDIRECT, "health": db["CONN_HEALTH_CHECKS"],
                   "log_level": s.LOGGING["root"]["level"],
-                  "blog": [s.BLOG_TITLE, s.BLOG_DESCRIPTION]}))
+                  "blog": [s.BLOG_TITLE, s.BLOG_DESCRIPTION], "zone": s.TIME_ZONE}))
 """
 
 
@@ -73,6 +73,18 @@ class EnvironmentTests(SimpleTestCase):
         for value, expected in [("1", True), ("true", True), ("YES", True), ("0", False)]:
             with self.subTest(value=value):
                 self.assertIs(read_settings(DJANGO_DEBUG=value)["debug"], expected)
+
+    def test_the_blogs_time_zone_is_utc_unless_named(self):
+        self.assertEqual(read_settings()["zone"], "UTC")
+        self.assertEqual(read_settings(DJANGO_TIME_ZONE=" Europe/Paris ")["zone"], "Europe/Paris")
+
+    def test_a_time_zone_that_is_not_one_is_a_clear_error(self):
+        for name in ["Mars/Olympus", "../../etc/passwd", "UTC+2"]:
+            with self.subTest(name=name):
+                result = run_python(PROBE, DJANGO_TIME_ZONE=name)
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn("DJANGO_TIME_ZONE must be an IANA time zone name", result.stderr)
+                self.assertIn(repr(name), result.stderr)
 
     def test_a_bad_debug_value_is_a_clear_error(self):
         result = run_python(PROBE, DJANGO_DEBUG="maybe")
