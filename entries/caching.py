@@ -169,42 +169,46 @@ def page_cache_middleware(get_response):
         if not (is_anonymous_reader(request) and is_cacheable(request)):
             return get_response(request)
         key = page_key(request)
+        # A page is stored twice, as rendered and gzipped: a hit reads the one it sends.
+        wanted = f"{key}:gzip" if accepts_gzip(request) else key
         pages = caches["pages"]
-        found = pages.get_many([VERSION_KEY, key])
+        found = pages.get_many([VERSION_KEY, wanted])
         # Read before the view runs: a change committed while it renders bumps the version
         # again, so the page stored below is never served after that change.
         version = found.get(VERSION_KEY)
         if not is_current(version):
             version = new_version()
-        stored = found.get(key)
+        stored = found.get(wanted)
         if stored and stored[0] == version:
             return answer(request, stored)
         response = get_response(request)
         if not storable(request, response):
             return response
-        page = prepared(version, response)
-        store(key, page)
-        return answer(request, page)
+        plain, gzipped = prepared(version, response)
+        store({key: plain, f"{key}:gzip": gzipped})
+        return answer(request, gzipped if wanted != key else plain)
 
     return middleware
 
 
 def prepared(version, response):
-    """What is stored of a page: (version, headers, content, whether that content is gzipped).
-    Its ETag is its content's hash, so an unchanged page keeps it across versions; a page that
-    says when it was last modified (a feed) says when it was rendered, which is never before
-    the blog's last change. A page worth compressing is stored gzipped only: most readers take
-    it so, and a hit decodes a third of the bytes (the rest get it decompressed)."""
+    """What is stored of a page: (version, headers, content, whether the content is gzipped),
+    as rendered, and for clients that take gzip. Its ETag is its content's hash, so an
+    unchanged page keeps it across versions; a page that says when it was last modified (a
+    feed) says when it was rendered, which is never before the blog's last change. HTML,
+    Atom, XML and JSON worth compressing are gzipped here, once."""
     content = response.content
     response.headers.pop("Content-Length", None)  # Set per answer: gzip changes it.
     response["ETag"] = f'W/"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
     if response.has_header("Last-Modified"):
         response["Last-Modified"] = http_date()
     patch_vary_headers(response, ["Accept-Encoding"])
+    headers = dict(response.headers)
+    plain = (version, headers, content, False)
     compressible = response.get("Content-Type", "").split(";")[0] in COMPRESSIBLE
     if compressible and len(content) >= SMALLEST_COMPRESSED:
-        return (version, dict(response.headers), compress(content), True)
-    return (version, dict(response.headers), content, False)
+        return plain, (version, headers, compress(content), True)
+    return plain, plain
 
 
 def compress(content):
@@ -215,10 +219,10 @@ def compress(content):
 
 
 def answer(request, page):
-    """The stored page for this request: 304 when the reader's copy is current, gzipped when
-    the reader takes gzip, else as rendered."""
+    """The stored page for this request: 304 when the reader's copy is current, else the page
+    (gzipped as stored for a reader who takes it)."""
     _, headers, content, gzipped = page
-    response = HttpResponse(status=200, headers=headers)
+    response = HttpResponse(content, status=200, headers=headers)
     last_modified = parse_http_date_safe(headers.get("Last-Modified", ""))
     conditional = get_conditional_response(
         request, etag=headers["ETag"], last_modified=last_modified, response=response
@@ -226,11 +230,7 @@ def answer(request, page):
     if conditional is not response:
         return conditional
     if gzipped:
-        if accepts_gzip(request):
-            response["Content-Encoding"] = "gzip"
-        else:
-            content = gzip.decompress(content)
-    response.content = content
+        response["Content-Encoding"] = "gzip"
     response["Content-Length"] = str(len(content))
     return response
 
@@ -253,12 +253,13 @@ def accepts_gzip(request):
     return weight > 0
 
 
-def store(key, page):
-    """Store a page if the database takes it at once, else leave it to the next reader: it
-    is a copy, and a reader waiting for it would pay for the store, not the page."""
+def store(pages):
+    """Store a page (its keys and values) if the database takes it at once, else leave it to
+    the next reader: it is a copy, and a reader waiting for it would pay for the store, not
+    the page."""
     try:
         with without_waiting(transaction.get_connection()):
-            caches["pages"].set(key, page, PAGE_TIMEOUT)
+            caches["pages"].set_many(pages, PAGE_TIMEOUT)
     except DatabaseError as error:
         # The words are for the operator; the tests check that it is logged.
         logger.info("The page was not stored: %s", error)  # pragma: no mutate

@@ -30,7 +30,10 @@ class UpsertDatabaseCache(DatabaseCache):
     _writes = 0
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        key = self.make_and_validate_key(key, version=version)
+        self.set_many({key: value}, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """Every key and value in one statement (Django's writes them one by one)."""
         timeout = self.get_backend_timeout(timeout)  # a Unix time, or None: never
         # The project has one database (and no router): any model names it.
         connection = connections[router.db_for_write(self.cache_model_class)]  # pragma: no mutate
@@ -39,9 +42,13 @@ class UpsertDatabaseCache(DatabaseCache):
         if timeout is not None:
             # The machine's own zone (tz=None) would name the same instant on a server in UTC.
             expires = datetime.fromtimestamp(timeout, tz=UTC)  # pragma: no mutate
-        # Any pickle protocol and any spelling of latin1 read back the same.
-        pickled = pickle.dumps(value, self.pickle_protocol)  # pragma: no mutate
-        encoded = base64.b64encode(pickled).decode("latin1")  # pragma: no mutate
+        expires = connection.ops.adapt_datetimefield_value(expires)
+        rows = []
+        for key, value in data.items():
+            # Any pickle protocol and any spelling of latin1 read back the same.
+            pickled = pickle.dumps(value, self.pickle_protocol)  # pragma: no mutate
+            encoded = base64.b64encode(pickled).decode("latin1")  # pragma: no mutate
+            rows += [self.make_and_validate_key(key, version=version), encoded, expires]
         with connection.cursor() as cursor:
             # Which writes count the table does not matter, only how often.
             self._writes += 1  # pragma: no mutate
@@ -52,10 +59,12 @@ class UpsertDatabaseCache(DatabaseCache):
                 # (>= would cull at one row less, which nobody can tell).
                 if count > self._max_entries:  # pragma: no mutate
                     self._cull(connection.alias, cursor, timezone.now(), count)
+            values = ", ".join(["(%s, %s, %s)"] * len(data))
             # SQL's keywords and names are the same in any case.
             cursor.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES {values} "
                 "ON CONFLICT (cache_key) DO UPDATE "  # pragma: no mutate
                 "SET value = EXCLUDED.value, expires = EXCLUDED.expires",  # pragma: no mutate
-                [key, encoded, connection.ops.adapt_datetimefield_value(expires)],
+                rows,
             )
+        return []
