@@ -10,7 +10,7 @@ files from those two ids (two index lookups), not from a count.
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -20,13 +20,17 @@ FILE_SIZE = 2000
 
 
 class IdRangePaginator(Paginator):
-    """Pages of a queryset of entries by ranges of `per_page` ids: page 1 is the range that
-    holds the smallest id, the last the range that holds the largest."""
+    """Pages of entries by ranges of `per_page` ids: page 1 is the range that holds the
+    smallest id, the last the range that holds the largest (two lookups of the primary key),
+    and each page holds the published entries of its range. Whether an entry is published is
+    a flag the database gives, not a condition: as a condition, SQLite walked the index of
+    every published entry (10 ms at 100,000) instead of the 2,000 ids of the range."""
 
     @cached_property
     def ranges(self):
-        ids = self.object_list.order_by("id").values_list("id", flat=True)
-        smallest, largest = ids.first() or 1, ids.last() or 1
+        # Two queries: SQLite takes MIN() or MAX() from an index's end, not both at once.
+        ids = Entry.objects.values_list("id", flat=True)
+        smallest, largest = ids.order_by("id").first() or 1, ids.order_by("-id").first() or 1
         return (smallest - 1) // self.per_page, (largest - 1) // self.per_page
 
     @cached_property
@@ -37,8 +41,10 @@ class IdRangePaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         low = (self.ranges[0] + number - 1) * self.per_page
+        shown = ExpressionWrapper(published_q(), output_field=BooleanField())
         entries = self.object_list.filter(id__gt=low, id__lte=low + self.per_page)
-        return Page(list(entries.order_by("id")), number, self)
+        entries = entries.annotate(shown=shown).order_by("id")
+        return Page([entry for entry in entries if entry.shown], number, self)
 
     def validate_number(self, number):
         number = super().validate_number(number)
@@ -52,7 +58,8 @@ class EntrySitemap(Sitemap):
     limit = FILE_SIZE
 
     def items(self):
-        return Entry.objects.published().only("slug", "updated_at")
+        # Published ones only: the paginator's pages keep those (IdRangePaginator).
+        return Entry.objects.only("slug", "updated_at")
 
     @property
     def paginator(self):
