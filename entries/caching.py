@@ -223,7 +223,8 @@ def answer(request, page):
     (gzipped as stored for a reader who takes it)."""
     _, headers, content, gzipped = page
     response = HttpResponse(content, status=200, headers=headers)
-    last_modified = parse_http_date_safe(headers.get("Last-Modified", ""))
+    last_modified = headers.get("Last-Modified")
+    last_modified = last_modified and parse_http_date_safe(last_modified)
     conditional = get_conditional_response(
         request, etag=headers["ETag"], last_modified=last_modified, response=response
     )

@@ -50,14 +50,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers compressed for clients that take gzip (static files: WhiteNoise's own, above).
     "flaskr_site.middleware.CompressionMiddleware",
-    # ETags, and 304s, for answers not from the readers' cache (which does both itself).
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Permissions-Policy on every answer; Cache-Control: private, no-store for logged-in users.
     "flaskr_site.middleware.site_headers_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Anonymous readers' pages from the cache: below the headers above, before the rest.
     "entries.caching.page_cache_middleware",
+    # ETags, and 304s, for the answers views render (the readers' cache gives its own, and
+    # its hits never come this far).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
