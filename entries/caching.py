@@ -27,6 +27,7 @@ import functools
 import gzip
 import hashlib
 import logging
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -53,6 +54,9 @@ BUILD_SOURCES = ["entries", "flaskr_site", "templates"]
 # Pages gzipped when stored: what a compressed answer is worth sending.
 COMPRESSIBLE = {"text/html", "application/atom+xml", "application/xml", "application/json"}
 SMALLEST_COMPRESSED = 200
+# The pages a worker served last, kept in its memory by key with their versions (at most this
+# many: 128 KB each at worst, as stored): a hit on one reads the blog's version alone.
+RECENT_PAGES = 64  # pragma: no mutate: memory and speed only (make bench: RSS and req/s)
 
 logger = logging.getLogger(__name__)
 
@@ -171,24 +175,63 @@ def page_cache_middleware(get_response):
         key = page_key(request)
         # A page is stored twice, as rendered and gzipped: a hit reads the one it sends.
         wanted = f"{key}:gzip" if accepts_gzip(request) else key
-        pages = caches["pages"]
-        found = pages.get_many([VERSION_KEY, wanted])
         # Read before the view runs: a change committed while it renders bumps the version
         # again, so the page stored below is never served after that change.
-        version = found.get(VERSION_KEY)
+        version, stored = look_up(wanted)
         if not is_current(version):
             version = new_version()
-        stored = found.get(wanted)
         if stored and stored[0] == version:
+            recent_pages.keep(wanted, stored)
             return answer(request, stored)
         response = get_response(request)
         if not storable(request, response):
             return response
         plain, gzipped = prepared(version, response)
         store({key: plain, f"{key}:gzip": gzipped})
-        return answer(request, gzipped if wanted != key else plain)
+        sent = gzipped if wanted != key else plain
+        recent_pages.keep(wanted, sent)
+        return answer(request, sent)
 
     return middleware
+
+
+class RecentPages:
+    """The last pages this worker served, by key (a bounded dict, oldest first)."""
+
+    def __init__(self, size):
+        self.size = size
+        self.pages = {}
+        self.lock = threading.Lock()  # runserver serves in threads; gunicorn's workers do not
+
+    def get(self, key):
+        return self.pages.get(key)
+
+    def clear(self):
+        self.pages.clear()
+
+    def keep(self, key, page):
+        with self.lock:
+            self.pages.pop(key, None)
+            self.pages[key] = page
+            if len(self.pages) > self.size:
+                del self.pages[next(iter(self.pages))]
+
+
+recent_pages = RecentPages(RECENT_PAGES)
+
+
+def look_up(key):
+    """The blog's version and the page stored under the key (or None). A page this worker
+    served is read from its memory if it is of the blog's version: one small row is read,
+    not the page too (decoding an 18 KB page was a sixth of a hit's time)."""
+    pages = caches["pages"]
+    page = recent_pages.get(key)
+    if page is not None:
+        version = pages.get(VERSION_KEY)
+        if page[0] == version:
+            return version, page
+    found = pages.get_many([VERSION_KEY, key])
+    return found.get(VERSION_KEY), found.get(key)
 
 
 def prepared(version, response):

@@ -69,6 +69,20 @@ class PageCacheTests(TestCase):
                 self.assertEqual(again.content, first.content)
                 self.assertEqual(again["Content-Type"], first["Content-Type"])
 
+    def test_a_page_this_worker_served_costs_it_only_the_blogs_version(self):
+        """A worker keeps the last pages it served: reading one again, it reads the blog's
+        version (a small row) and not the page (kilobytes to decode), and serves its copy
+        while that version is the blog's."""
+        first = self.client.get("/")
+        with CaptureQueriesContext(connection) as queries:
+            again = self.client.get("/")
+        [query] = queries
+        self.assertIn(VERSION_KEY, query["sql"])
+        self.assertNotIn("page:", query["sql"])
+        self.assertEqual(again.content, first.content)
+        create_entry("Posted since")
+        self.assertEqual(titles(self.client.get("/")), ["Posted since", "First entry"])
+
     def test_cached_pages_keep_every_header_and_vary_on_cookie(self):
         for url in [*READER_PAGES, self.entry.get_absolute_url()]:
             with self.subTest(url=url):
