@@ -53,7 +53,7 @@ class LatestEntriesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.shown_tags]
 
     def item_extra_kwargs(self, item):
         return {"content": item.html}

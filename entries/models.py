@@ -104,7 +104,9 @@ class EntryQuerySet(models.QuerySet):
         return (
             self.only(*columns)
             .annotate(author_name=username)
-            .prefetch_related(models.Prefetch("tags", Tag.objects.only("name", "slug")))
+            .prefetch_related(
+                models.Prefetch("tags", Tag.objects.only("name", "slug"), to_attr="shown_tags")
+            )
         )
 
     def bulk_create(self, objs, *args, **kwargs):

@@ -60,7 +60,7 @@ def blog_posting(context, entry):
         "dateModified": iso_time(entry.updated_at),
         "author": author,
         "url": context["canonical_url"],
-        "keywords": [tag.name for tag in entry.tags.all()],
+        "keywords": [tag.name for tag in entry.shown_tags],
     }
     data = json.dumps(posting, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))
