@@ -173,11 +173,14 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
         self.assertFalse(Entry.objects.exists())
 
     def test_a_url_of_another_database_is_one_line(self):
-        out, err, status = run("import_flaskr", "mysql://user:secret@db.example/blog")
-        self.assertEqual(
-            err, "CommandError: mysql://db.example/blog: not a SQLite or PostgreSQL database.\n"
-        )
-        self.assertEqual(status, 1)
+        for url in ["mysql://user:secret@db.example/blog", "gopher://user:secret@db.example/blog"]:
+            out, err, status = run("import_flaskr", url)
+            scheme = url.split(":")[0]
+            self.assertEqual(
+                err,
+                f"CommandError: {scheme}://db.example/blog: not a SQLite or PostgreSQL database.\n",
+            )
+            self.assertEqual(status, 1)
 
     def test_rows_that_cannot_be_taken_are_named_with_the_reason_and_the_rest_imported(self):
         path = self.flaskr_db(

@@ -3,6 +3,7 @@ nothing, once (Entry.import_ref remembers where it came from), under the web for
 and a report of what happened. (Django runs no command from a module whose name starts
 with an underscore.)"""
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -73,14 +74,8 @@ class Importer:
     def run(self, items, total):
         """Import the items (an iterable of Item, `total` of them); write the summary.
         Raises CommandError (exit status 2) when any was refused."""
-        batch, done = [], 0
-        for item in items:
-            batch.append(item)
-            if len(batch) == BATCH_SIZE:
-                done += self.take(batch)
-                self.progress(done, total)
-                batch = []
-        if batch:
+        done = 0
+        for batch in itertools.batched(items, BATCH_SIZE, strict=False):
             done += self.take(batch)
             self.progress(done, total)
         if self.command.stdout.isatty():  # The progress line ends.
