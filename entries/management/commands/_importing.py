@@ -41,6 +41,7 @@ class Item:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     tags: list = field(default_factory=list)
+    author: object = None  # the command's --author when None
     problem: str = ""
 
 
@@ -151,7 +152,7 @@ class Importer:
             markup=item.markup,
             status=item.status,
             publish_at=item.publish_at,
-            author=self.author,
+            author=item.author or self.author,
             import_ref=item.ref,
         )
         if item.created_at is not None:
