@@ -12,8 +12,7 @@ from django.test import TestCase
 
 from entries.management.commands import _importing, export_entries
 from entries.models import Entry, Markup, Status
-from entries.tests.helpers import create_entry, create_user, titles
-from entries.tests.test_import_flaskr import TTY, run
+from entries.tests.helpers import TTY, create_entry, create_user, run_command, titles
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -56,7 +55,7 @@ class ExportTests(Folder, TestCase):
 
     def test_each_entry_is_a_markdown_file_with_front_matter(self):
         hello, old = self.blog()
-        out, err, status = run("export_entries", self.folder)
+        out, err, status = run_command("export_entries", self.folder)
         self.assertEqual((out, err, status), (f"Exported 4 entries to {self.folder}.\n", "", 0))
         names = sorted(path.name for path in self.folder.iterdir())
         first = NOW - timedelta(days=3)
@@ -85,7 +84,7 @@ class ExportTests(Folder, TestCase):
 
     def test_drafts_say_so_and_have_no_date_until_they_have_a_time(self):
         self.blog()
-        run("export_entries", self.folder)
+        run_command("export_entries", self.folder)
         (draft,) = self.folder.glob("*-half-written.md")
         front = yaml.safe_load(draft.read_text().split("---\n")[1])
         self.assertEqual((front["draft"], front["date"], front["tags"]), (True, None, []))
@@ -96,20 +95,20 @@ class ExportTests(Folder, TestCase):
 
     def test_html_entries_say_their_markup(self):
         self.blog()
-        run("export_entries", self.folder)
+        run_command("export_entries", self.folder)
         (old,) = self.folder.glob("*-old-flaskr.md")
         self.assertTrue(old.read_text().endswith("markup: html\n---\n<em>HTML</em> edited"))
 
     def test_exporting_again_writes_the_same_files(self):
         self.blog()
-        run("export_entries", self.folder)
+        run_command("export_entries", self.folder)
         before = {path.name: path.read_bytes() for path in self.folder.iterdir()}
-        run("export_entries", self.folder)
+        run_command("export_entries", self.folder)
         self.assertEqual({path.name: path.read_bytes() for path in self.folder.iterdir()}, before)
 
     def test_the_folder_is_made_when_missing(self):
         create_entry()
-        out, _, status = run("export_entries", self.folder / "new" / "posts")
+        out, _, status = run_command("export_entries", self.folder / "new" / "posts")
         self.assertEqual(
             (out, status), (f"Exported 1 entries to {self.folder / 'new' / 'posts'}.\n", 0)
         )
@@ -117,7 +116,7 @@ class ExportTests(Folder, TestCase):
     def test_a_file_in_the_way_is_one_line(self):
         path = self.folder / "file"
         path.write_text("x")
-        out, err, status = run("export_entries", path)
+        out, err, status = run_command("export_entries", path)
         self.assertEqual(err, f"CommandError: {path}: cannot write there: File exists.\n")
         self.assertEqual(status, 1)
 
@@ -125,22 +124,23 @@ class ExportTests(Folder, TestCase):
         for n in range(5):
             create_entry(f"Entry {n}")
         with mock.patch.object(export_entries, "BATCH_SIZE", 2):
-            out, _, _ = run("export_entries", self.folder, stdout=TTY())
+            out, _, _ = run_command("export_entries", self.folder, stdout=TTY())
         self.assertEqual(out, f"\r2 of 5\r4 of 5\r5 of 5\nExported 5 entries to {self.folder}.\n")
 
     def test_the_round_trip_into_an_empty_blog_gives_the_same_entries(self):
         self.blog()
         expected, page = everything(), titles(self.client.get("/"))
         self.assertEqual(page, ["Old Flaskr", "Hello, world"])
-        run("export_entries", self.folder)
+        run_command("export_entries", self.folder)
         Entry.objects.all().delete()
-        out, err, status = run("import_entries", self.folder)
+        out, err, status = run_command("import_entries", self.folder)
         self.assertEqual((out, err, status), ("Imported 4, already there 0, refused 0.\n", "", 0))
         self.assertEqual(everything(), expected)
         self.assertEqual(titles(self.client.get("/")), page)
         # And nothing twice.
         self.assertEqual(
-            run("import_entries", self.folder)[0], "Imported 0, already there 4, refused 0.\n"
+            run_command("import_entries", self.folder)[0],
+            "Imported 0, already there 4, refused 0.\n",
         )
 
 
@@ -153,7 +153,7 @@ class ImportEntriesTests(Folder, TestCase):
         self.file("b.md", "---\r\ntitle: Windows\r\ndate: 2024-05-02 10:00:00\r\n---\r\nText\r\n")
         self.file("c.md", "---\ntitle: 2024\ndate: 2024-05-03T10:00:00+02:00\n---\n")
         self.file("notes.txt", "not a post")
-        out, err, status = run("import_entries", self.folder)
+        out, err, status = run_command("import_entries", self.folder)
         self.assertEqual((out, err, status), ("Imported 3, already there 0, refused 0.\n", "", 0))
         a, b, c = Entry.objects.order_by("publish_at")
         self.assertEqual(
@@ -173,7 +173,7 @@ class ImportEntriesTests(Folder, TestCase):
     def test_a_file_without_a_date_is_published_now_and_a_draft_stays_one(self):
         self.file("now.md", "---\ntitle: Now\n---\nText")
         self.file("draft.md", "---\ntitle: Draft\ndraft: true\n---\nText")
-        run("import_entries", self.folder)
+        run_command("import_entries", self.folder)
         self.assertEqual(Entry.objects.get(title="Now").publish_at, NOW)
         draft = Entry.objects.get(title="Draft")
         self.assertEqual((draft.status, draft.publish_at), (Status.DRAFT, None))
@@ -183,7 +183,7 @@ class ImportEntriesTests(Folder, TestCase):
         writer = create_user("writer")
         self.file("a.md", "---\ntitle: A\nauthor: writer\n---\nText")
         self.file("b.md", "---\ntitle: B\nauthor: stranger\n---\nText")
-        run("import_entries", self.folder)
+        run_command("import_entries", self.folder)
         self.assertEqual(Entry.objects.get(title="A").author, writer)
         self.assertIsNone(Entry.objects.get(title="B").author)
 
@@ -199,7 +199,7 @@ class ImportEntriesTests(Folder, TestCase):
         self.file("9-markup.md", "---\ntitle: T\nmarkup: rst\n---\nText")
         self.file("10-long-text.md", "---\ntitle: T\n---\n" + "y" * 100_001)
         self.file("11-number-date.md", "---\ntitle: T\ndate: 12\n---\nText")
-        out, err, status = run("import_entries", self.folder)
+        out, err, status = run_command("import_entries", self.folder)
         self.assertEqual(out, "Imported 1, already there 0, refused 10.\n")
         self.assertEqual(
             err.splitlines(),
@@ -229,11 +229,12 @@ class ImportEntriesTests(Folder, TestCase):
     def test_a_missing_folder_is_one_line(self):
         missing = self.folder / "missing"
         self.assertEqual(
-            run("import_entries", missing), ("", f"CommandError: {missing}: no such folder.\n", 1)
+            run_command("import_entries", missing),
+            ("", f"CommandError: {missing}: no such folder.\n", 1),
         )
         self.file("a.md", "---\ntitle: A\n---\n")
         self.assertEqual(
-            run("import_entries", self.folder / "a.md"),
+            run_command("import_entries", self.folder / "a.md"),
             ("", f"CommandError: {self.folder / 'a.md'}: no such folder.\n", 1),
         )
 
@@ -241,7 +242,7 @@ class ImportEntriesTests(Folder, TestCase):
         """Entries of one time are in the order of their ids, which export_entries names."""
         for n in [9, 10, 100]:
             self.file(f"2024-01-01-{n}.md", f"---\ntitle: Entry {n}\ndate: 2024-01-01\n---\nText")
-        run("import_entries", self.folder)
+        run_command("import_entries", self.folder)
         self.assertEqual(titles(self.client.get("/")), ["Entry 100", "Entry 10", "Entry 9"])
 
     def test_files_go_in_by_batches(self):
@@ -249,6 +250,7 @@ class ImportEntriesTests(Folder, TestCase):
             self.file(f"{n}.md", f"---\ntitle: Entry {n}\ndate: 2024-01-0{n + 1}\n---\nText")
         with mock.patch.object(_importing, "BATCH_SIZE", 3):
             self.assertEqual(
-                run("import_entries", self.folder)[0], "Imported 7, already there 0, refused 0.\n"
+                run_command("import_entries", self.folder)[0],
+                "Imported 7, already there 0, refused 0.\n",
             )
         self.assertEqual(titles(self.client.get("/"))[:2], ["Entry 6", "Entry 5"])

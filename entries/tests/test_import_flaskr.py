@@ -4,18 +4,16 @@ table, flaskr-tdd's `post`) become published entries, in their order, once."""
 import sqlite3
 import tempfile
 from datetime import UTC, datetime, timedelta
-from io import StringIO
 from pathlib import Path
 from unittest import mock
 
 import time_machine
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase
 
 from entries.management.commands import _importing
 from entries.models import Entry, Markup, Status
-from entries.tests.helpers import create_user, titles
+from entries.tests.helpers import TTY, create_user, run_command, titles
 
 # The tutorial's own schema.sql.
 TUTORIAL_SCHEMA = """
@@ -37,21 +35,6 @@ CREATE TABLE post (
 );
 """  # noqa: W191, E101
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-class TTY(StringIO):
-    def isatty(self):
-        return True
-
-
-def run(command, *args, stdout=None):
-    """Run the command: (stdout, stderr, the exit status)."""
-    out, err = stdout or StringIO(), StringIO()
-    try:
-        call_command(command, *map(str, args), stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue() + f"CommandError: {error}\n", error.returncode
-    return out.getvalue(), err.getvalue(), 0
 
 
 class FlaskrFiles:
@@ -80,7 +63,7 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
         path = self.flaskr_db(
             [(1, "Hello", "<strong>HTML</strong> allowed here"), (2, "Second", "plain")]
         )
-        out, err, status = run("import_flaskr", path)
+        out, err, status = run_command("import_flaskr", path)
         self.assertEqual((out, err, status), ("Imported 2, already there 0, refused 0.\n", "", 0))
         hello = Entry.objects.get(title="Hello")
         self.assertEqual(hello.text, "<strong>HTML</strong> allowed here")
@@ -94,12 +77,14 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
 
     def test_flaskr_tdds_post_table_is_found_too(self):
         path = self.flaskr_db([(7, "From TDD", "text")], FLASKR_TDD_SCHEMA, "post")
-        self.assertEqual(run("import_flaskr", path)[0], "Imported 1, already there 0, refused 0.\n")
+        self.assertEqual(
+            run_command("import_flaskr", path)[0], "Imported 1, already there 0, refused 0.\n"
+        )
         self.assertEqual(Entry.objects.get().import_ref, "flaskr:7")
 
     def test_the_order_is_kept_a_second_a_step_of_id_back_from_now(self):
         path = self.flaskr_db([(1, "One", "a"), (2, "Two", "b"), (5, "Five", "c")])
-        run("import_flaskr", path)
+        run_command("import_flaskr", path)
         times = dict(Entry.objects.values_list("title", "publish_at"))
         self.assertEqual(times, {"Five": NOW, "Two": NOW - timedelta(seconds=3),
                                  "One": NOW - timedelta(seconds=4)})  # fmt: skip
@@ -111,7 +96,7 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
         path = self.flaskr_db(
             [(1, "Evil", '<script>alert(1)</script><a href="javascript:x">k</a>')]
         )
-        run("import_flaskr", path)
+        run_command("import_flaskr", path)
         page = self.client.get("/")
         self.assertNotContains(page, "alert(1)")
         self.assertNotContains(page, "javascript:")
@@ -119,41 +104,45 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
 
     def test_running_again_imports_nothing_twice_and_the_new_rows_only(self):
         path = self.flaskr_db([(1, "One", "a"), (2, "Two", "b")])
-        run("import_flaskr", path)
-        self.assertEqual(run("import_flaskr", path)[0], "Imported 0, already there 2, refused 0.\n")
+        run_command("import_flaskr", path)
+        self.assertEqual(
+            run_command("import_flaskr", path)[0], "Imported 0, already there 2, refused 0.\n"
+        )
         with sqlite3.connect(path) as db:
             db.execute("INSERT INTO entries (title, text) VALUES ('Three', 'c')")
         db.close()
-        self.assertEqual(run("import_flaskr", path)[0], "Imported 1, already there 2, refused 0.\n")
+        self.assertEqual(
+            run_command("import_flaskr", path)[0], "Imported 1, already there 2, refused 0.\n"
+        )
         self.assertEqual(Entry.objects.count(), 3)
         self.assertEqual(titles(self.client.get("/")), ["Three", "Two", "One"])
 
     def test_the_author_option_names_who_wrote_them(self):
         writer = create_user("writer")
         path = self.flaskr_db([(1, "One", "a")])
-        run("import_flaskr", path, "--author", "writer")
+        run_command("import_flaskr", path, "--author", "writer")
         self.assertEqual(Entry.objects.get().author, writer)
 
     def test_an_unknown_author_is_one_line_and_nothing_is_imported(self):
         path = self.flaskr_db([(1, "One", "a")])
-        out, err, status = run("import_flaskr", path, "--author", "nobody")
+        out, err, status = run_command("import_flaskr", path, "--author", "nobody")
         self.assertEqual((out, err, status), ("", "CommandError: No user named 'nobody'.\n", 1))
         self.assertFalse(Entry.objects.exists())
 
     def test_a_database_url_works_too(self):
         path = self.flaskr_db([(1, "One", "a")])
-        self.assertEqual(run("import_flaskr", f"sqlite:///{path}")[2], 0)
+        self.assertEqual(run_command("import_flaskr", f"sqlite:///{path}")[2], 0)
         self.assertEqual(Entry.objects.get().title, "One")
 
     def test_a_missing_file_is_one_line_and_exit_status_1(self):
         missing = self.folder / "missing.db"
-        out, err, status = run("import_flaskr", missing)
+        out, err, status = run_command("import_flaskr", missing)
         self.assertEqual((out, err, status), ("", f"CommandError: {missing}: no such file.\n", 1))
 
     def test_a_file_that_is_not_sqlite_is_one_line(self):
         path = self.folder / "notes.txt"
         path.write_text("Just some notes, not a database.\n" * 100)
-        out, err, status = run("import_flaskr", path)
+        out, err, status = run_command("import_flaskr", path)
         self.assertEqual(
             err, f"CommandError: {path}: not a Flaskr database: file is not a database\n"
         )
@@ -163,7 +152,7 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
         path = self.flaskr_db([], "create table entries (id integer, body text);", "entries")
         self.flaskr_db([], "create table post (id integer, title text);", "post", "other.db")
         for source in [path, self.folder / "other.db"]:
-            out, err, status = run("import_flaskr", source)
+            out, err, status = run_command("import_flaskr", source)
             self.assertEqual(
                 err,
                 f"CommandError: {source}: not a Flaskr database: no table entries or post "
@@ -174,7 +163,7 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
 
     def test_a_url_of_another_database_is_one_line(self):
         for url in ["mysql://user:secret@db.example/blog", "gopher://user:secret@db.example/blog"]:
-            out, err, status = run("import_flaskr", url)
+            out, err, status = run_command("import_flaskr", url)
             scheme = url.split(":")[0]
             self.assertEqual(
                 err,
@@ -186,7 +175,7 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
         path = self.flaskr_db(
             [(1, "Fine", "a"), (2, "x" * 201, "b"), (3, "Long", "y" * 100_001), (4, "Also", "c")]
         )
-        out, err, status = run("import_flaskr", path)
+        out, err, status = run_command("import_flaskr", path)
         self.assertEqual(out, "Imported 2, already there 0, refused 2.\n")
         self.assertEqual(
             err,
@@ -198,11 +187,13 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
         self.assertEqual(status, 2)
         self.assertEqual(sorted(Entry.objects.values_list("title", flat=True)), ["Also", "Fine"])
         # Refused rows are tried again on the next run, and refused again.
-        self.assertEqual(run("import_flaskr", path)[0], "Imported 0, already there 2, refused 2.\n")
+        self.assertEqual(
+            run_command("import_flaskr", path)[0], "Imported 0, already there 2, refused 2.\n"
+        )
 
     def test_a_text_nested_too_deeply_is_refused(self):
         path = self.flaskr_db([(1, "Deep", "<ul>" * 60)])
-        out, err, status = run("import_flaskr", path)
+        out, err, status = run_command("import_flaskr", path)
         self.assertEqual(
             err.splitlines()[0],
             "row 1: refused: The text is nested too deeply: at most 50 levels of quotes, "
@@ -212,13 +203,13 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
 
     def test_an_empty_title_is_untitled_and_an_empty_text_kept(self):
         path = self.flaskr_db([(1, "  ", ""), (2, "Two", "b")])
-        run("import_flaskr", path)
+        run_command("import_flaskr", path)
         entry = Entry.objects.get(import_ref="flaskr:1")
         self.assertEqual((entry.title, entry.text), ("Untitled", ""))
 
     def test_a_value_that_is_not_text_is_refused(self):
         path = self.flaskr_db([(1, b"\x00bytes", "a"), (2, "Two", b"\xff")])
-        out, err, status = run("import_flaskr", path)
+        out, err, status = run_command("import_flaskr", path)
         self.assertEqual(
             err.splitlines()[:2],
             ["row 1: refused: title: not text.", "row 2: refused: text: not text."],
@@ -230,25 +221,25 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
         with sqlite3.connect(path) as db:
             db.execute("INSERT INTO entries VALUES (1, CAST(x'4869ff' AS TEXT), 'ok')")
         db.close()
-        self.assertEqual(run("import_flaskr", path)[2], 0)
+        self.assertEqual(run_command("import_flaskr", path)[2], 0)
         self.assertEqual(Entry.objects.get().title, "Hi\ufffd")
 
     def test_rows_go_in_by_batches_each_all_or_nothing(self):
         rows = [(n, f"Entry {n}", "t") for n in range(1, 8)] + [(8, "x" * 201, "t")]
         path = self.flaskr_db(rows)
         with mock.patch.object(_importing, "BATCH_SIZE", 3):
-            out, _, _ = run("import_flaskr", path)
+            out, _, _ = run_command("import_flaskr", path)
         self.assertEqual(out, "Imported 7, already there 0, refused 1.\n")
         self.assertEqual(titles(self.client.get("/"))[:2], ["Entry 7", "Entry 6"])
 
     def test_a_row_stored_meanwhile_by_another_run_counts_as_already_there(self):
         """Two runs at once: the batch fails on the row the other stored; the rest goes in."""
         path = self.flaskr_db([(1, "One", "a"), (2, "Two", "b")])
-        run("import_flaskr", path)
+        run_command("import_flaskr", path)
         Entry.objects.filter(import_ref="flaskr:1").update(title="Kept")
         Entry.objects.filter(import_ref="flaskr:2").delete()
         with mock.patch.object(_importing.Importer, "stored_refs", return_value=set()):
-            out, err, status = run("import_flaskr", path)
+            out, err, status = run_command("import_flaskr", path)
         self.assertEqual((out, err, status), ("Imported 1, already there 1, refused 0.\n", "", 0))
         self.assertEqual(sorted(Entry.objects.values_list("title", flat=True)), ["Kept", "Two"])
 
@@ -262,7 +253,7 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
             return real(entries, *args, **kwargs)
 
         with mock.patch.object(Entry.objects, "bulk_create", side_effect=refuse_two):
-            out, err, status = run("import_flaskr", path)
+            out, err, status = run_command("import_flaskr", path)
         self.assertEqual(out, "Imported 1, already there 0, refused 1.\n")
         self.assertEqual(err.splitlines()[0], "row 2: refused: the disk is full")
         self.assertEqual(list(Entry.objects.values_list("title", flat=True)), ["One"])
@@ -270,12 +261,12 @@ class ImportFlaskrTests(FlaskrFiles, TestCase):
     def test_a_terminal_sees_the_progress(self):
         path = self.flaskr_db([(n, f"Entry {n}", "t") for n in range(1, 6)])
         with mock.patch.object(_importing, "BATCH_SIZE", 2):
-            out, _, _ = run("import_flaskr", path, stdout=TTY())
+            out, _, _ = run_command("import_flaskr", path, stdout=TTY())
         self.assertEqual(out, "\r2 of 5\r4 of 5\r5 of 5\nImported 5, already there 0, refused 0.\n")
 
     def test_the_page_cache_is_fresh_afterwards(self):
         self.assertContains(self.client.get("/"), "No entries yet")
-        run("import_flaskr", self.flaskr_db([(1, "Fresh", "a")]))
+        run_command("import_flaskr", self.flaskr_db([(1, "Fresh", "a")]))
         self.assertEqual(titles(self.client.get("/")), ["Fresh"])
 
 
@@ -292,7 +283,7 @@ class ImportFromPostgresTests(TestCase):
         url = postgres.create_database(server)
         self.addCleanup(postgres.drop_database, url)
         fill_postgres(url)
-        out, err, status = run("import_flaskr", url)
+        out, err, status = run_command("import_flaskr", url)
         self.assertEqual((out, err, status), ("Imported 2, already there 0, refused 0.\n", "", 0))
         self.assertEqual(titles(self.client.get("/")), ["Two", "One"])
 
@@ -310,7 +301,7 @@ def fill_postgres(url):
 
 class UnreachablePostgresTests(TestCase):
     def test_a_server_that_does_not_answer_is_one_line_without_the_password(self):
-        out, err, status = run("import_flaskr", "postgres://flaskr:secret@127.0.0.1:1/blog")
+        out, err, status = run_command("import_flaskr", "postgres://flaskr:secret@127.0.0.1:1/blog")
         self.assertTrue(
             err.startswith("CommandError: postgres://127.0.0.1:1/blog: cannot connect: "), err
         )

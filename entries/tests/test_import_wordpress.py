@@ -12,8 +12,7 @@ from django.test import TestCase
 
 from entries.management.commands import _importing
 from entries.models import Entry, Markup, Status
-from entries.tests.helpers import create_user, titles
-from entries.tests.test_import_flaskr import run
+from entries.tests.helpers import create_user, run_command, titles
 
 FILES = Path(__file__).with_name("files")
 EXPORT = FILES / "wordpress.xml"
@@ -22,7 +21,7 @@ SITE = "https://old.example/?p="
 
 
 def wordpress(*args):
-    return run("import_wordpress", *args)
+    return run_command("import_wordpress", *args)
 
 
 class ImportWordPressTests(TestCase):
