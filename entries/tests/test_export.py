@@ -70,13 +70,13 @@ class ExportTests(Folder, TestCase):
         self.assertEqual(
             content,
             "---\n"
-            "title: Hello, world\n"
-            "date: '2026-02-26T12:00:00+00:00'\n"
-            "updated: '2026-02-26T12:00:00+00:00'\n"
-            "created: '2026-02-26T12:00:00+00:00'\n"
-            "tags:\n- Django\n- περιεχόμενο\n"
+            'title: "Hello, world"\n'
+            'date: "2026-02-26T12:00:00+00:00"\n'
+            'updated: "2026-02-26T12:00:00+00:00"\n'
+            'created: "2026-02-26T12:00:00+00:00"\n'
+            'tags: ["Django", "περιεχόμενο"]\n'
             "draft: false\n"
-            "author: writer\n"
+            'author: "writer"\n'
             "markup: markdown\n"
             "---\n"
             "# Hi\n\nSome *Markdown*.\r\n",
@@ -142,6 +142,16 @@ class ExportTests(Folder, TestCase):
             run_command("import_entries", self.folder)[0],
             "Imported 0, already there 4, refused 0.\n",
         )
+
+    def test_titles_and_tags_that_yaml_would_misread_come_back_as_they_were(self):
+        for title in ["null", "2024", "yes: no", '"quoted" \\ back', "line\u2028sep\x85next\ufffe",
+                      "- a list?", "# a comment?"]:  # fmt: skip
+            create_entry(title, "Text").set_tags([title[:50], "ünïcode"])
+        expected = everything()
+        run_command("export_entries", self.folder)
+        Entry.objects.all().delete()
+        self.assertEqual(run_command("import_entries", self.folder)[2], 0)
+        self.assertEqual(everything(), expected)
 
 
 class ImportEntriesTests(Folder, TestCase):
