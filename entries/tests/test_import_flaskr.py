@@ -279,7 +279,9 @@ class ImportFromPostgresTests(TestCase):
         from tools import postgres
 
         settings = connection.settings_dict
-        server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/postgres"
+        password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+        who, where = f"{settings['USER']}{password}", f"{settings['HOST']}:{settings['PORT']}"
+        server = f"postgres://{who}@{where}/postgres"
         url = postgres.create_database(server)
         self.addCleanup(postgres.drop_database, url)
         fill_postgres(url)
