@@ -16,7 +16,7 @@ LIGHTHOUSE := .cache/lighthouse
 LIGHTHOUSE_PACKAGE := lighthouse@12.2.3
 NPM_INSTALL := npm install --no-save --no-package-lock --ignore-scripts --no-audit --no-fund --loglevel=error
 
-.PHONY: help run test test-fast test-postgres deploy-check tutorial-check lighthouse bench bench-postgres mutate format clean
+.PHONY: help run test test-fast test-postgres deploy-check tutorial-check lighthouse bench bench-postgres bench-moving mutate format clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ bench-full: $(BIN)/.installed  ## make bench at 10, 100,000 and 1,000,000 entrie
 
 bench-postgres: $(BIN)/.installed  ## The same on PostgreSQL (BENCH_DATABASE_URL, or a throwaway server).
 	$(BIN)/python -m tools.postgres --var BENCH_DATABASE_URL -- $(MAKE) --no-print-directory bench
+
+bench-moving: $(BIN)/.installed  ## Time import_flaskr and export_entries at 1,000 and 100,000 entries, and their memory (~2 min).
+	$(BIN)/python scripts/bench/moving.py
 
 mutate: $(BIN)/.installed  ## Mutation testing (mutmut): survivors and the score, 90% or fail.
 	rm -rf mutants

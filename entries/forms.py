@@ -63,6 +63,18 @@ def tag_names(value):
     return [name for name in names if name]
 
 
+def check_tags(names):
+    """The names, if an entry may have them all (the forms' rule and the imports')."""
+    too_long = [name for name in names if len(name) > TAG_LENGTH]
+    if too_long:
+        raise forms.ValidationError(
+            f"A tag is at most {TAG_LENGTH} characters: {too_long[0][:TAG_LENGTH]}…"
+        )
+    if len(names) > MAX_TAGS:
+        raise forms.ValidationError(f"At most {MAX_TAGS} tags, not {len(names)}.")
+    return names
+
+
 class EntryForm(forms.ModelForm):
     """The add and edit form, and the admin's (EntryAdmin.form): all three validate what will
     be stored."""
@@ -94,15 +106,7 @@ class EntryForm(forms.ModelForm):
             self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
 
     def clean_tags(self):
-        names = tag_names(self.cleaned_data["tags"])
-        too_long = [name for name in names if len(name) > TAG_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                f"A tag is at most {TAG_LENGTH} characters: {too_long[0][:TAG_LENGTH]}…"
-            )
-        if len(names) > MAX_TAGS:
-            raise forms.ValidationError(f"At most {MAX_TAGS} tags, not {len(names)}.")
-        return names
+        return check_tags(tag_names(self.cleaned_data["tags"]))
 
     def clean_status(self):
         # Absent, as from the tutorial's form: published (an edit keeps the entry's status).

@@ -1,9 +1,11 @@
 """Test data helpers shared by the test files: one small function per kind of row."""
 
 import re
+from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
 
 from entries.models import Entry
 
@@ -62,3 +64,20 @@ def page_queries(queries):
         if query["sql"].startswith("SELECT")
         and not re.search(r"flaskr_(cache|pages)", query["sql"])
     ]
+
+
+class TTY(StringIO):
+    """Output that says it is a terminal, as commands' progress lines want."""
+
+    def isatty(self):
+        return True
+
+
+def run_command(command, *args, stdout=None):
+    """Run the command: (stdout, stderr, the exit status)."""
+    out, err = stdout or StringIO(), StringIO()
+    try:
+        call_command(command, *map(str, args), stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue() + f"CommandError: {error}\n", error.returncode
+    return out.getvalue(), err.getvalue(), 0

@@ -18,7 +18,7 @@ from entries.management.commands.seed_entries import (
     RARE_WORD,
 )
 from entries.models import Entry, Tag
-from entries.tests.helpers import create_entry, create_user
+from entries.tests.helpers import TTY, create_entry, create_user
 
 
 def seed(*args):
@@ -143,3 +143,11 @@ class SeedEntriesTests(TestCase):
         titles = list(Entry.objects.values_list("title", flat=True))
         self.assertEqual(len(titles), 8)
         self.assertEqual(sorted(int(title.split()[-1]) for title in titles), list(range(8)))
+
+    def test_a_terminal_sees_the_progress(self):
+        out = TTY()
+        with mock.patch.object(seed_entries, "BATCH_SIZE", 4):
+            call_command("seed_entries", "10", stdout=out)
+        self.assertEqual(
+            out.getvalue(), "\r4 of 10\r8 of 10\r10 of 10\nAdded 10 entries (10 in all).\n"
+        )

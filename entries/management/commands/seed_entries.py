@@ -100,6 +100,11 @@ class Command(BaseCommand):
                     for n, entry in zip(numbers, entries, strict=True)
                     for tag in [rare_tag] * (n % 100 == 0) + [half_tag] * (n % 2 == 0)
                 )
+                if self.stdout.isatty():
+                    self.stdout.write(f"\r{numbers[-1] + 1} of {count}", ending="")
+                    self.stdout.flush()
+            if self.stdout.isatty():  # The progress line ends.
+                self.stdout.write("")
             blog_changed()
             if connection.vendor == "sqlite":
                 # Merge the search index into one segment, as FTS5 advises after a bulk load;
