@@ -222,3 +222,39 @@ class WritingDraftsAndSchedulesTests(TestCase):
         self.client.post(f"/entries/{entry.pk}/edit/", {"title": "Soon", "text": "x"})
         entry.refresh_from_db()
         self.assertTrue(entry.is_published)
+
+
+class EveryWriteOfTheStatusTests(TestCase):
+    """Each way of writing an entry's status or time moves it on and off / and its tags'
+    pages together (a tag's page reads the copy its taggings hold)."""
+
+    def setUp(self):
+        self.kept = create_entry("Kept kumquat", publish_at=timezone.now() - timedelta(days=1))
+        self.entry = create_entry("Moved kumquat", status=Status.DRAFT)
+        for entry in [self.kept, self.entry]:
+            entry.set_tags(["fruit"])
+
+    def listed(self):
+        """Whether the moved entry is on / and on its tag's page, in that order."""
+        pages = [titles(self.client.get(url)) for url in ["/", "/tags/fruit/"]]
+        return ["Moved kumquat" in page for page in pages]
+
+    def test_a_draft_published_by_a_save_of_its_status_alone_comes_out_now(self):
+        self.entry.status = Status.PUBLISHED
+        self.entry.save(update_fields=["status"])
+        self.assertEqual(self.listed(), [True, True])
+        self.entry.refresh_from_db()
+        self.assertAlmostEqual(self.entry.publish_at, timezone.now(), delta=timedelta(minutes=1))
+
+    def test_bulk_update_of_the_status_or_the_time(self):
+        for status, listed in [(Status.PUBLISHED, True), (Status.DRAFT, False)] * 2:
+            with self.subTest(status=status):
+                self.entry.status = status
+                Entry.objects.bulk_update([self.entry], ["status"])
+                self.assertEqual(self.listed(), [listed, listed])
+        self.entry.status, self.entry.publish_at = Status.PUBLISHED, timezone.now() + FUTURE
+        Entry.objects.bulk_update([self.entry], ["status", "publish_at"])
+        self.assertEqual(self.listed(), [False, False])
+        self.entry.publish_at = timezone.now() - FUTURE
+        Entry.objects.bulk_update([self.entry], ["publish_at"])
+        self.assertEqual(self.listed(), [True, True])

@@ -80,6 +80,29 @@ class SanitizeTests(TestCase):
         entry.refresh_from_db()
         self.assertEqual((entry.title, entry.text), ("New title", "Text"))
 
+    def test_saving_some_fields_writes_what_pages_show_of_them(self):
+        """A save of the title moves the entry's address; of its text or markup, changes what
+        its page shows; of another field, writes that field."""
+        entry = create_entry("Old title", "*old*")
+        entry.title = "New title"
+        entry.save(update_fields=["title"])
+        self.assertRedirects(
+            self.client.get(f"/entries/{entry.pk}/"),
+            f"/entries/{entry.pk}-new-title/",
+            status_code=301,
+        )
+        entry.text = "*new*"
+        entry.save(update_fields=["text"])
+        self.assertContains(self.client.get(entry.get_absolute_url()), "<em>new</em>")
+        entry.markup = "html"
+        entry.save(update_fields=["markup"])
+        page = self.client.get(entry.get_absolute_url())
+        self.assertContains(page, "*new*")
+        self.assertNotContains(page, "<em>new</em>")
+        entry.author = create_user("writer")
+        entry.save(update_fields=["author"])
+        self.assertContains(self.client.get("/"), "by writer,")
+
 
 class EntryTextOnPagesTests(TestCase):
     @classmethod
