@@ -133,10 +133,11 @@ class EntryQuerySet(models.QuerySet):
             kwargs["plain_text"] = texts.visible_text(kwargs["html"])
         if kwargs.get("status") == Status.PUBLISHED and "publish_at" not in kwargs:
             kwargs["publish_at"] = Coalesce("publish_at", Value(timezone.now()))
-        with transaction.atomic(using=self.db):
-            moved = None
-            if {"status", "publish_at"} & set(kwargs):
-                moved = list(self.values_list("pk", flat=True))
+        with transaction.atomic(using=self.db):  # pragma: no mutate: the project has one database
+            moved = []
+            if "status" in kwargs or "publish_at" in kwargs:
+                # Read first: the update may change which entries the queryset selects.
+                moved = [pk for (pk,) in self.values_list("pk")]
             updated = super().update(**kwargs)
             if moved:
                 Tagging.copy_from_entries(moved)

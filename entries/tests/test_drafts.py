@@ -234,10 +234,10 @@ class EveryWriteOfTheStatusTests(TestCase):
         for entry in [self.kept, self.entry]:
             entry.set_tags(["fruit"])
 
-    def listed(self):
+    def listed(self, title="Moved kumquat"):
         """Whether the moved entry is on / and on its tag's page, in that order."""
         pages = [titles(self.client.get(url)) for url in ["/", "/tags/fruit/"]]
-        return ["Moved kumquat" in page for page in pages]
+        return [title in page for page in pages]
 
     def test_a_draft_published_by_a_save_of_its_status_alone_comes_out_now(self):
         self.entry.status = Status.PUBLISHED
@@ -258,3 +258,19 @@ class EveryWriteOfTheStatusTests(TestCase):
         self.entry.publish_at = timezone.now() - FUTURE
         Entry.objects.bulk_update([self.entry], ["publish_at"])
         self.assertEqual(self.listed(), [True, True])
+
+    def test_update_of_the_status_or_the_time(self):
+        entries = Entry.objects.filter(pk=self.entry.pk)
+        entries.update(title="Moved kumquat, renamed")
+        editor = self.client_class()
+        editor.force_login(create_admin())
+        page = editor.get(Entry.objects.get(pk=self.entry.pk).get_absolute_url())
+        self.assertContains(page, "not published yet")  # A draft has no time.
+        entries.update(status=Status.PUBLISHED)  # Published now: it had no time.
+        self.assertEqual(self.listed("Moved kumquat, renamed"), [True, True])
+        entries.update(status=Status.DRAFT)
+        self.assertEqual(self.listed("Moved kumquat, renamed"), [False, False])
+        entries.update(status=Status.PUBLISHED, publish_at=timezone.now() + FUTURE)
+        self.assertEqual(self.listed("Moved kumquat, renamed"), [False, False])
+        entries.update(publish_at=timezone.now() - FUTURE)
+        self.assertEqual(self.listed("Moved kumquat, renamed"), [True, True])

@@ -150,6 +150,18 @@ class EveryPathTests(TestCase):
         Entry.objects.update(title=self.DIRTY_TITLE, text=self.DIRTY_TEXT)
         self.assertEqual(self.stored(), self.CLEAN)
 
+    def test_queryset_update_moves_the_address_and_renders_the_markup_given(self):
+        entry = create_entry("Old title", "Old text")
+        Entry.objects.update(title="New title", text="*kept* <b>bold</b>", markup="html")
+        self.assertRedirects(
+            self.client.get(f"/entries/{entry.pk}/"),
+            f"/entries/{entry.pk}-new-title/",
+            status_code=301,
+        )
+        self.assertContains(
+            self.client.get(f"/entries/{entry.pk}-new-title/"), "*kept* <b>bold</b>"
+        )
+
     def test_fixtures(self):
         fixture = [
             {
