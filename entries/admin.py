@@ -23,7 +23,7 @@ class EntryAdmin(admin.ModelAdmin):
         return ["title", "text", "markup", "tags", "status", "publish_at", "author"]
 
     def get_queryset(self, request):
-        entries = super().get_queryset(request)
+        entries = super().get_queryset(request)  # pragma: no mutate: Django's ignores request
         if self.sees_every_entry(request.user):
             return entries
         return entries.filter(author=request.user)
@@ -55,7 +55,8 @@ class EntryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.author is None:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
+        # Django's save_model() is obj.save(): it reads none of the other arguments.
+        super().save_model(request, obj, form, change)  # pragma: no mutate
 
 
 @admin.register(Tag)
