@@ -24,6 +24,8 @@ class SanitizeTests(TestCase):
             "<ul><li>one</li></ul><ol><li>two</li></ol>",
             "<pre><code>print(1)</code></pre>",
             "<blockquote>quoted</blockquote> <q>short</q>",
+            '<pre><code class="language-python">print(1)</code></pre>',
+            '<table><tbody><tr><td class="align-right">1</td></tr></tbody></table>',
         ]
         for html in kept:
             with self.subTest(html=html):
@@ -43,6 +45,8 @@ class SanitizeTests(TestCase):
             '<ol start="3" type="i"><li>x</li></ol>': "<ol><li>x</li></ol>",
             '<del cite="https://example.com/" datetime="2020-01-01">x</del>': "<del>x</del>",
             '<a href="mailto:a@x.example">x</a>': f'<a href="mailto:a@x.example" {SAFE_REL}>x</a>',
+            '<p class="language-python">x</p>': "<p>x</p>",
+            '<code class="hidden">x</code>': "<code>x</code>",
         }
         for dirty, clean in cases.items():
             with self.subTest(dirty=dirty):
