@@ -146,7 +146,10 @@ class WritingDraftsAndSchedulesTests(TestCase):
         entry = Entry.objects.get()
         self.assertEqual((entry.status, entry.publish_at), (Status.DRAFT, None))
         self.assertRedirects(response, entry.get_absolute_url(), fetch_redirect_response=False)
-        self.assertContains(self.client.get(response["Location"]), "The draft was saved.")
+        self.assertContains(
+            self.client.get(response["Location"]),
+            '<div class="flash success" role="status">The draft was saved.</div>',
+        )
         self.assertContains(self.client.get("/"), "No entries yet. Add some!")
 
     def test_a_scheduled_entry_goes_to_its_page_which_says_when(self):
@@ -202,6 +205,13 @@ class WritingDraftsAndSchedulesTests(TestCase):
         response = self.post(status="public")
         self.assertContains(response, "Select a valid choice", status_code=400)
         self.assertFalse(Entry.objects.exists())
+
+    def test_an_edit_moves_the_publication_time(self):
+        entry = create_entry("Out there", "x", author=self.admin)
+        fields = {"title": "Out there", "text": "x", "publish_at": "2021-03-04T05:06Z"}
+        self.client.post(f"/entries/{entry.pk}/edit/", fields)
+        entry.refresh_from_db()
+        self.assertEqual(entry.publish_at, datetime(2021, 3, 4, 5, 6, tzinfo=UTC))
 
     def test_an_edit_keeps_the_publication_time_and_can_unpublish(self):
         entry = create_entry("Out there", "x", author=self.admin)
