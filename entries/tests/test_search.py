@@ -192,6 +192,17 @@ class LongQueryTests(TestCase):
                     break
         self.assertEqual(found, [f"Echo {n}" for n in range(9, -1, -1)] + ["Old 1", "Old 2"])
 
+    def test_a_long_query_in_a_title_alone_is_found(self):
+        create_entry("The narwhal sang at dawn", "Nothing of it here.")
+        response = self.client.get("/search/", {"query": "narwhal sang at dawn"})
+        self.assertEqual(titles(response), ["The narwhal sang at dawn"])
+
+    def test_exactly_max_matches_are_all_shown_and_no_more_are_said_to_match(self):
+        with mock.patch.object(search, "MAX_MATCHES", 12):
+            response = self.client.get("/search/", {"query": "ABABABABABABABABAB"})
+        self.assertEqual(len(titles(response)), 12)
+        self.assertNotContains(response, "More than")
+
     def test_quotes_in_a_long_query_are_just_text(self):
         create_entry("Quoted", 'The sign said "closed at noon" today.')
         response = self.client.get("/search/", {"query": 'said "closed at noon"'})
