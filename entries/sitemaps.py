@@ -79,8 +79,9 @@ class EntrySitemap(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None):
         # A range of ids with no published entry in it (all drafts, or deleted): the index
         # page alone, so that the file is still a sitemap (which lists one URL at least).
-        urls = super().get_urls(page, site, protocol)
-        return urls or PageSitemap().get_urls(1, site, protocol)[:1]
+        # Both sitemaps name their protocol (https), which Django prefers to the argument.
+        urls = super().get_urls(page, site)
+        return urls or PageSitemap().get_urls(1, site)[:1]
 
 
 class PageSitemap(Sitemap):
