@@ -134,12 +134,12 @@ class EntryQuerySet(models.QuerySet):
         if kwargs.get("status") == Status.PUBLISHED and "publish_at" not in kwargs:
             kwargs["publish_at"] = Coalesce("publish_at", Value(timezone.now()))
         with transaction.atomic(using=self.db):  # pragma: no mutate: the project has one database
-            moved = []
-            if "status" in kwargs or "publish_at" in kwargs:
+            moves = "status" in kwargs or "publish_at" in kwargs
+            if moves:
                 # Read first: the update may change which entries the queryset selects.
                 moved = [pk for (pk,) in self.values_list("pk")]
             updated = super().update(**kwargs)
-            if moved:
+            if moves:
                 Tagging.copy_from_entries(moved)
             blog_changed()
         return updated

@@ -284,3 +284,12 @@ class EveryWriteOfTheStatusTests(TestCase):
         self.assertEqual(self.listed("Moved kumquat, renamed"), [False, False])
         entries.update(publish_at=timezone.now() - FUTURE)
         self.assertEqual(self.listed("Moved kumquat, renamed"), [True, True])
+
+    def test_a_draft_published_again_by_update_keeps_its_first_time(self):
+        self.kept.refresh_from_db()
+        first = self.kept.publish_at
+        entries = Entry.objects.filter(pk=self.kept.pk)
+        entries.update(status=Status.DRAFT)
+        entries.update(status=Status.PUBLISHED)
+        self.assertEqual(Entry.objects.get(pk=self.kept.pk).publish_at, first)
+        self.assertEqual(titles(self.client.get("/tags/fruit/")), ["Kept kumquat"])

@@ -149,6 +149,13 @@ class EveryPathTests(TestCase):
         Entry.objects.bulk_create([Entry(title=self.DIRTY_TITLE, text=self.DIRTY_TEXT)])
         self.assertEqual(self.stored(), self.CLEAN)
 
+    def test_bulk_create_passes_its_options_on(self):
+        """An import that meets an entry it made before (its import_ref) may skip it."""
+        create_entry("Imported", import_ref="feed:1")
+        again = [Entry(title="Imported again", text="t", import_ref="feed:1")]
+        Entry.objects.bulk_create(again, ignore_conflicts=True)
+        self.assertEqual(list(Entry.objects.values_list("title", flat=True)), ["Imported"])
+
     def test_queryset_update(self):
         create_entry()
         Entry.objects.update(title=self.DIRTY_TITLE, text=self.DIRTY_TEXT)
