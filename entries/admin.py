@@ -34,7 +34,8 @@ class EntryAdmin(admin.ModelAdmin):
         )
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or self.has_change_permission(request, obj)
+        # Django's has_view_permission() does not look at the entry: the permission alone.
+        return super().has_view_permission(request) or self.has_change_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:  # The list: a writer may open it, to find their own entries.

@@ -256,7 +256,9 @@ def find_tag(slug):
         raise Http404("No such tag.")  # pragma: no mutate
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
-        old = OldTagSlug.objects.select_related("tag").filter(slug=slug).first()
+        # The tag in the same query (speed only: old.tag would read it otherwise).
+        old_slugs = OldTagSlug.objects.select_related("tag")  # pragma: no mutate
+        old = old_slugs.filter(slug=slug).first()
         if old is None:
             raise Http404("No such tag.")  # pragma: no mutate
         raise TagMoved(old.tag)
