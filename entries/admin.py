@@ -23,7 +23,7 @@ class EntryAdmin(admin.ModelAdmin):
         return ["title", "text", "markup", "tags", "status", "publish_at", "author"]
 
     def get_queryset(self, request):
-        entries = super().get_queryset(request)
+        entries = super().get_queryset(request)  # pragma: no mutate: Django's ignores request
         if self.sees_every_entry(request.user):
             return entries
         return entries.filter(author=request.user)
@@ -34,7 +34,8 @@ class EntryAdmin(admin.ModelAdmin):
         )
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or self.has_change_permission(request, obj)
+        # Django's has_view_permission() does not look at the entry: the permission alone.
+        return super().has_view_permission(request) or self.has_change_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:  # The list: a writer may open it, to find their own entries.
@@ -55,7 +56,8 @@ class EntryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.author is None:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
+        # Django's save_model() is obj.save(): it reads none of the other arguments.
+        super().save_model(request, obj, form, change)  # pragma: no mutate
 
 
 @admin.register(Tag)

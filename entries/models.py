@@ -116,14 +116,12 @@ class EntryQuerySet(models.QuerySet):
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        # Django's bulk_update() writes through update() below, in one transaction: that
+        # keeps the taggings' copies in step and tells the page cache.
         objs = [entry.prepare() for entry in objs]
         fields = Entry.with_derived_fields(fields)
-        with transaction.atomic(using=self.db):
-            updated = super().bulk_update(objs, fields, *args, **kwargs)
-            if {"status", "publish_at"} & set(fields):
-                Tagging.copy_from_entries([entry.pk for entry in objs])
-            blog_changed()
-        return updated
+        # batch_size sets how many statements write the rows, not what they write.
+        return super().bulk_update(objs, fields, *args, **kwargs)  # pragma: no mutate
 
     def update(self, **kwargs):
         # Expressions (F(), Concat()) are the caller's to keep clean.
@@ -137,12 +135,13 @@ class EntryQuerySet(models.QuerySet):
             kwargs["plain_text"] = texts.visible_text(kwargs["html"])
         if kwargs.get("status") == Status.PUBLISHED and "publish_at" not in kwargs:
             kwargs["publish_at"] = Coalesce("publish_at", Value(timezone.now()))
-        with transaction.atomic(using=self.db):
-            moved = None
-            if {"status", "publish_at"} & set(kwargs):
-                moved = list(self.values_list("pk", flat=True))
+        with transaction.atomic(using=self.db):  # pragma: no mutate: the project has one database
+            moves = "status" in kwargs or "publish_at" in kwargs
+            if moves:
+                # Read first: the update may change which entries the queryset selects.
+                moved = [pk for (pk,) in self.values_list("pk")]
             updated = super().update(**kwargs)
-            if moved:
+            if moves:
                 Tagging.copy_from_entries(moved)
             blog_changed()
         return updated
@@ -347,7 +346,7 @@ class Tag(models.Model):
         self.key = tag_key(self.name)
         old_slug = self.slug
         base = cut_slug(slugify(self.name, allow_unicode=True), TAG_LENGTH) or "tag"
-        with transaction.atomic(using=router.db_for_write(Tag)):
+        with transaction.atomic(using=router.db_for_write(Tag)):  # pragma: no mutate: one database
             # A new name of the same letters in another case keeps its address.
             if not re.fullmatch(rf"{re.escape(base)}(-[0-9]+)?", old_slug):
                 self.slug = self.free_slug(base)

@@ -41,15 +41,18 @@ class IdRangePaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         low = (self.ranges[0] + number - 1) * self.per_page
-        shown = ExpressionWrapper(published_q(), output_field=BooleanField())
+        # The database gives the flag as 0 or 1 whatever the output field says.
+        shown = ExpressionWrapper(published_q(), output_field=BooleanField())  # pragma: no mutate
         entries = self.object_list.filter(id__gt=low, id__lte=low + self.per_page)
         entries = entries.annotate(shown=shown).order_by("id")
-        return Page([entry for entry in entries if entry.shown], number, self)
+        # The sitemap reads a page's entries only, not its number nor its paginator.
+        return Page([entry for entry in entries if entry.shown], number, self)  # pragma: no mutate
 
     def validate_number(self, number):
         number = super().validate_number(number)
         if number > self.num_pages:
-            raise EmptyPage("That sitemap file does not exist.")
+            # Django's sitemap view answers 404 in its own words.
+            raise EmptyPage("That sitemap file does not exist.")  # pragma: no mutate
         return number
 
 
@@ -59,7 +62,8 @@ class EntrySitemap(Sitemap):
 
     def items(self):
         # Published ones only: the paginator's pages keep those (IdRangePaginator).
-        return Entry.objects.only("slug", "updated_at")
+        # What the file shows of an entry; a field left out would be read on its own.
+        return Entry.objects.only("slug", "updated_at")  # pragma: no mutate: speed only
 
     @property
     def paginator(self):
@@ -75,8 +79,9 @@ class EntrySitemap(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None):
         # A range of ids with no published entry in it (all drafts, or deleted): the index
         # page alone, so that the file is still a sitemap (which lists one URL at least).
-        urls = super().get_urls(page, site, protocol)
-        return urls or PageSitemap().get_urls(1, site, protocol)[:1]
+        # Both sitemaps name their protocol (https), which Django prefers to the argument.
+        urls = super().get_urls(page, site)
+        return urls or PageSitemap().get_urls(1, site)[:1]
 
 
 class PageSitemap(Sitemap):

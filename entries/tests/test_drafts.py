@@ -146,7 +146,10 @@ class WritingDraftsAndSchedulesTests(TestCase):
         entry = Entry.objects.get()
         self.assertEqual((entry.status, entry.publish_at), (Status.DRAFT, None))
         self.assertRedirects(response, entry.get_absolute_url(), fetch_redirect_response=False)
-        self.assertContains(self.client.get(response["Location"]), "The draft was saved.")
+        self.assertContains(
+            self.client.get(response["Location"]),
+            '<div class="flash success" role="status">The draft was saved.</div>',
+        )
         self.assertContains(self.client.get("/"), "No entries yet. Add some!")
 
     def test_a_scheduled_entry_goes_to_its_page_which_says_when(self):
@@ -203,6 +206,13 @@ class WritingDraftsAndSchedulesTests(TestCase):
         self.assertContains(response, "Select a valid choice", status_code=400)
         self.assertFalse(Entry.objects.exists())
 
+    def test_an_edit_moves_the_publication_time(self):
+        entry = create_entry("Out there", "x", author=self.admin)
+        fields = {"title": "Out there", "text": "x", "publish_at": "2021-03-04T05:06Z"}
+        self.client.post(f"/entries/{entry.pk}/edit/", fields)
+        entry.refresh_from_db()
+        self.assertEqual(entry.publish_at, datetime(2021, 3, 4, 5, 6, tzinfo=UTC))
+
     def test_an_edit_keeps_the_publication_time_and_can_unpublish(self):
         entry = create_entry("Out there", "x", author=self.admin)
         published = entry.publish_at
@@ -222,3 +232,64 @@ class WritingDraftsAndSchedulesTests(TestCase):
         self.client.post(f"/entries/{entry.pk}/edit/", {"title": "Soon", "text": "x"})
         entry.refresh_from_db()
         self.assertTrue(entry.is_published)
+
+
+class EveryWriteOfTheStatusTests(TestCase):
+    """Each way of writing an entry's status or time moves it on and off / and its tags'
+    pages together (a tag's page reads the copy its taggings hold)."""
+
+    def setUp(self):
+        self.kept = create_entry("Kept kumquat", publish_at=timezone.now() - timedelta(days=1))
+        self.entry = create_entry("Moved kumquat", status=Status.DRAFT)
+        for entry in [self.kept, self.entry]:
+            entry.set_tags(["fruit"])
+
+    def listed(self, title="Moved kumquat"):
+        """Whether the moved entry is on / and on its tag's page, in that order."""
+        pages = [titles(self.client.get(url)) for url in ["/", "/tags/fruit/"]]
+        return [title in page for page in pages]
+
+    def test_a_draft_published_by_a_save_of_its_status_alone_comes_out_now(self):
+        self.entry.status = Status.PUBLISHED
+        self.entry.save(update_fields=["status"])
+        self.assertEqual(self.listed(), [True, True])
+        self.entry.refresh_from_db()
+        self.assertAlmostEqual(self.entry.publish_at, timezone.now(), delta=timedelta(minutes=1))
+
+    def test_bulk_update_of_the_status_or_the_time(self):
+        for status, listed in [(Status.PUBLISHED, True), (Status.DRAFT, False)] * 2:
+            with self.subTest(status=status):
+                self.entry.status = status
+                Entry.objects.bulk_update([self.entry], ["status"])
+                self.assertEqual(self.listed(), [listed, listed])
+        self.entry.status, self.entry.publish_at = Status.PUBLISHED, timezone.now() + FUTURE
+        Entry.objects.bulk_update([self.entry], ["status", "publish_at"])
+        self.assertEqual(self.listed(), [False, False])
+        self.entry.publish_at = timezone.now() - FUTURE
+        Entry.objects.bulk_update([self.entry], ["publish_at"])
+        self.assertEqual(self.listed(), [True, True])
+
+    def test_update_of_the_status_or_the_time(self):
+        entries = Entry.objects.filter(pk=self.entry.pk)
+        entries.update(title="Moved kumquat, renamed")
+        editor = self.client_class()
+        editor.force_login(create_admin())
+        page = editor.get(Entry.objects.get(pk=self.entry.pk).get_absolute_url())
+        self.assertContains(page, "not published yet")  # A draft has no time.
+        entries.update(status=Status.PUBLISHED)  # Published now: it had no time.
+        self.assertEqual(self.listed("Moved kumquat, renamed"), [True, True])
+        entries.update(status=Status.DRAFT)
+        self.assertEqual(self.listed("Moved kumquat, renamed"), [False, False])
+        entries.update(status=Status.PUBLISHED, publish_at=timezone.now() + FUTURE)
+        self.assertEqual(self.listed("Moved kumquat, renamed"), [False, False])
+        entries.update(publish_at=timezone.now() - FUTURE)
+        self.assertEqual(self.listed("Moved kumquat, renamed"), [True, True])
+
+    def test_a_draft_published_again_by_update_keeps_its_first_time(self):
+        self.kept.refresh_from_db()
+        first = self.kept.publish_at
+        entries = Entry.objects.filter(pk=self.kept.pk)
+        entries.update(status=Status.DRAFT)
+        entries.update(status=Status.PUBLISHED)
+        self.assertEqual(Entry.objects.get(pk=self.kept.pk).publish_at, first)
+        self.assertEqual(titles(self.client.get("/tags/fruit/")), ["Kept kumquat"])

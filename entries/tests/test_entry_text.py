@@ -24,6 +24,8 @@ class SanitizeTests(TestCase):
             "<ul><li>one</li></ul><ol><li>two</li></ol>",
             "<pre><code>print(1)</code></pre>",
             "<blockquote>quoted</blockquote> <q>short</q>",
+            '<pre><code class="language-python">print(1)</code></pre>',
+            '<table><tbody><tr><td class="align-right">1</td></tr></tbody></table>',
         ]
         for html in kept:
             with self.subTest(html=html):
@@ -43,6 +45,8 @@ class SanitizeTests(TestCase):
             '<ol start="3" type="i"><li>x</li></ol>': "<ol><li>x</li></ol>",
             '<del cite="https://example.com/" datetime="2020-01-01">x</del>': "<del>x</del>",
             '<a href="mailto:a@x.example">x</a>': f'<a href="mailto:a@x.example" {SAFE_REL}>x</a>',
+            '<p class="language-python">x</p>': "<p>x</p>",
+            '<code class="hidden">x</code>': "<code>x</code>",
         }
         for dirty, clean in cases.items():
             with self.subTest(dirty=dirty):
@@ -79,6 +83,29 @@ class SanitizeTests(TestCase):
         entry.save(update_fields=["title"])
         entry.refresh_from_db()
         self.assertEqual((entry.title, entry.text), ("New title", "Text"))
+
+    def test_saving_some_fields_writes_what_pages_show_of_them(self):
+        """A save of the title moves the entry's address; of its text or markup, changes what
+        its page shows; of another field, writes that field."""
+        entry = create_entry("Old title", "*old*")
+        entry.title = "New title"
+        entry.save(update_fields=["title"])
+        self.assertRedirects(
+            self.client.get(f"/entries/{entry.pk}/"),
+            f"/entries/{entry.pk}-new-title/",
+            status_code=301,
+        )
+        entry.text = "*new*"
+        entry.save(update_fields=["text"])
+        self.assertContains(self.client.get(entry.get_absolute_url()), "<em>new</em>")
+        entry.markup = "html"
+        entry.save(update_fields=["markup"])
+        page = self.client.get(entry.get_absolute_url())
+        self.assertContains(page, "*new*")
+        self.assertNotContains(page, "<em>new</em>")
+        entry.author = create_user("writer")
+        entry.save(update_fields=["author"])
+        self.assertContains(self.client.get("/"), "by writer,")
 
 
 class EntryTextOnPagesTests(TestCase):
@@ -122,10 +149,29 @@ class EveryPathTests(TestCase):
         Entry.objects.bulk_create([Entry(title=self.DIRTY_TITLE, text=self.DIRTY_TEXT)])
         self.assertEqual(self.stored(), self.CLEAN)
 
+    def test_bulk_create_passes_its_options_on(self):
+        """An import that meets an entry it made before (its import_ref) may skip it."""
+        create_entry("Imported", import_ref="feed:1")
+        again = [Entry(title="Imported again", text="t", import_ref="feed:1")]
+        Entry.objects.bulk_create(again, ignore_conflicts=True)
+        self.assertEqual(list(Entry.objects.values_list("title", flat=True)), ["Imported"])
+
     def test_queryset_update(self):
         create_entry()
         Entry.objects.update(title=self.DIRTY_TITLE, text=self.DIRTY_TEXT)
         self.assertEqual(self.stored(), self.CLEAN)
+
+    def test_queryset_update_moves_the_address_and_renders_the_markup_given(self):
+        entry = create_entry("Old title", "Old text")
+        Entry.objects.update(title="New title", text="*kept* <b>bold</b>", markup="html")
+        self.assertRedirects(
+            self.client.get(f"/entries/{entry.pk}/"),
+            f"/entries/{entry.pk}-new-title/",
+            status_code=301,
+        )
+        self.assertContains(
+            self.client.get(f"/entries/{entry.pk}-new-title/"), "*kept* <b>bold</b>"
+        )
 
     def test_fixtures(self):
         fixture = [

@@ -414,6 +414,25 @@ class CacheBoundsTests(TestCase):
             self.assertNotEqual(caching.source_digest(tmp, ["templates"], "manifest"), before)
             self.assertNotEqual(caching.source_digest(tmp, ["templates"], "other"), before)
 
+    def test_new_code_or_a_renamed_template_is_another_build_and_other_files_are_not(self):
+        """The code that renders pages counts as its templates do, and so does a template's
+        name (views find it by name); a change elsewhere (the tests, the docs) keeps the pages."""
+        with tempfile.TemporaryDirectory() as tmp:
+            code = Path(tmp, "app", "views.py")
+            code.parent.mkdir()
+            code.write_text("TITLE = 'old'")
+            Path(tmp, "app", "page.html").write_text("<p>page</p>")
+            Path(tmp, "tests").mkdir()
+            Path(tmp, "tests", "test_app.py").write_text("old test")
+            before = caching.source_digest(tmp, ["app"], "manifest")
+            Path(tmp, "tests", "test_app.py").write_text("new test")
+            self.assertEqual(caching.source_digest(tmp, ["app"], "manifest"), before)
+            code.write_text("TITLE = 'new'")
+            changed = caching.source_digest(tmp, ["app"], "manifest")
+            self.assertNotEqual(changed, before)
+            Path(tmp, "app", "page.html").rename(Path(tmp, "app", "renamed.html"))
+            self.assertNotEqual(caching.source_digest(tmp, ["app"], "manifest"), changed)
+
     def test_the_cache_is_bounded_in_bytes_and_keeps_sessions_apart(self):
         pages = caches["pages"]
         self.assertLessEqual(pages._max_entries * caching.LARGEST_PAGE, 128 * 1024 * 1024)

@@ -169,6 +169,16 @@ class AdminAgreesWithTheViewsTests(TestCase):
         self.assertRedirects(response, "/admin/entries/entry/")
         self.assertFalse(Entry.objects.filter(pk=self.mine.pk).exists())
 
+    def test_a_staff_user_who_may_delete_any_entry_deletes_someone_elses_in_the_admin(self):
+        deleter = create_writer("deleter", "pw", "delete_entry")
+        deleter.is_staff = True
+        deleter.save()
+        self.client.force_login(deleter)
+        url = f"/admin/entries/entry/{self.theirs.pk}/delete/"
+        self.assertContains(self.client.get(url), "Are you sure you want to delete")
+        self.client.post(url, {"post": "yes"})
+        self.assertFalse(Entry.objects.filter(pk=self.theirs.pk).exists())
+
     def test_a_staff_user_without_rights_sees_no_entries_in_the_admin(self):
         nobody = create_user("staff", "pw", is_staff=True)
         self.client.force_login(nobody)

@@ -26,6 +26,7 @@ class PreviewTests(TestCase):
         self.assertIn("<h3>Soon</h3>", preview)
         self.assertIn("<em>emphasis</em>", preview)
         self.assertNotIn("<script", preview)
+        self.assertIn('<p class="meta">tagged a, b</p>', preview)
         # The form holds what was typed, ready to post.
         self.assertContains(response, 'value="&lt;Almost&gt;"')
         self.assertContains(

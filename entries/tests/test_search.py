@@ -135,6 +135,7 @@ class QueryLengthTests(TestCase):
         self.assertEqual(page_queries(queries), [], "nothing is searched")
 
 
+@mock.patch.object(search, "WALK", 0)  # The index's answers, not the walk's.
 class LongQueryTests(TestCase):
     """A long query is a phrase like any other: found whole, in any case, never by a part."""
 
@@ -173,12 +174,39 @@ class LongQueryTests(TestCase):
         self.assertEqual(titles(response), ["Old 1", "Old 2"])
         self.assertNotContains(response, "More than")
 
-    @mock.patch.object(search, "WALK", 0)  # The index's answer, not the walk's.
     def test_a_long_common_query_shows_the_newest_matches_and_says_there_are_more(self):
         with mock.patch.object(search, "MAX_MATCHES", 5):
             response = self.client.get("/search/", {"query": "ABABABABABABABABAB"})
         self.assertEqual(titles(response), [f"Echo {n}" for n in range(9, 4, -1)])
         self.assertContains(response, "More than 5 entries match")
+
+    def test_a_long_query_pages_like_the_index(self):
+        query = {"query": "ABABABABABABABABAB"}
+        with mock.patch("entries.views.PAGE_SIZE", 5):
+            response = self.client.get("/search/", query)
+            found = titles(response)
+            for _ in range(3):  # Three pages, then none.
+                response = self.client.get("/search/" + next_link(response))
+                found += titles(response)
+                if not next_link(response):
+                    break
+        self.assertEqual(found, [f"Echo {n}" for n in range(9, -1, -1)] + ["Old 1", "Old 2"])
+
+    def test_a_long_query_in_a_title_alone_is_found(self):
+        create_entry("The narwhal sang at dawn", "Nothing of it here.")
+        response = self.client.get("/search/", {"query": "narwhal sang at dawn"})
+        self.assertEqual(titles(response), ["The narwhal sang at dawn"])
+
+    def test_exactly_max_matches_are_all_shown_and_no_more_are_said_to_match(self):
+        with mock.patch.object(search, "MAX_MATCHES", 12):
+            response = self.client.get("/search/", {"query": "ABABABABABABABABAB"})
+        self.assertEqual(len(titles(response)), 12)
+        self.assertNotContains(response, "More than")
+
+    def test_quotes_in_a_long_query_are_just_text(self):
+        create_entry("Quoted", 'The sign said "closed at noon" today.')
+        response = self.client.get("/search/", {"query": 'said "closed at noon"'})
+        self.assertEqual(titles(response), ["Quoted"])
 
 
 class ShortQueryTests(TestCase):
@@ -451,6 +479,18 @@ class SnippetTests(TestCase):
         response = self.client.get("/search/", {"query": "narwhal"})
         before = "a" * 25 + " " + "b" * 40 + " Here is the "  # 80, with the break's 2
         self.assertContains(response, f"<p>…{before}<mark>narwhal</mark>. {'c' * 218}…</p>")
+
+    def test_a_snippet_at_either_end_of_the_text_has_no_ellipsis_there(self):
+        create_entry("Starts", "narwhal " + "a" * 700)
+        create_entry("Ends", "b" * 700 + " narwhal")
+        response = self.client.get("/search/", {"query": "narwhal"})
+        self.assertContains(response, f"<p><mark>narwhal</mark> {'a' * 219}…</p>")
+        self.assertContains(response, f"<p>…{'b' * 79} <mark>narwhal</mark></p>")
+
+    def test_a_match_in_the_title_alone_shows_the_start_of_a_long_text(self):
+        create_entry("The narwhal", "c" * 700)
+        response = self.client.get("/search/", {"query": "narwhal"})
+        self.assertContains(response, f"<p>{'c' * 220}…</p>")
 
     def test_a_text_of_600_visible_characters_is_shown_whole(self):
         create_entry("Just short enough", "walrus " + "x" * 593)

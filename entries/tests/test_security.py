@@ -189,6 +189,13 @@ class SprayingTests(TestCase):
         )
         self.assertEqual(admin.status_code, 429)
 
+    def test_the_refusal_is_logged_with_the_address_and_its_failures(self):
+        """What the operator sees of a spray: a warning naming the address."""
+        self.spray(30)
+        with self.assertLogs("entries.throttling", "WARNING") as logs:
+            self.log_in()
+        self.assertIn("10.0.0.9: 30 failed logins", logs.output[0])
+
     def test_other_addresses_are_not_affected(self):
         self.spray(30)
         self.assertRedirects(self.log_in("10.0.0.10"), "/", fetch_redirect_response=False)

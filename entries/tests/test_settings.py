@@ -18,7 +18,7 @@ from django.db import connection, connections
 from django.http.request import validate_host
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from flaskr_site.env import env_bool, env_choice, env_list, require_secret_key
+from flaskr_site.env import env_bool, env_choice, env_list, env_time_zone, require_secret_key
 
 PROBE = """
 import json
@@ -251,3 +251,32 @@ class EnvChoiceTests(SimpleTestCase):
             ImproperlyConfigured, "FLASKR_LEVEL must be one of DEBUG, INFO, WARNING, not 'LOUD'."
         ):
             self.read("loud")
+
+
+class EnvTimeZoneTests(SimpleTestCase):
+    """env_time_zone() reads DJANGO_TIME_ZONE."""
+
+    def read(self, value):
+        with mock.patch.dict(os.environ, {"FLASKR_ZONE": value}):
+            return env_time_zone("FLASKR_ZONE", "UTC")
+
+    def test_unset_or_blank_gives_the_default(self):
+        with mock.patch.dict(os.environ):
+            os.environ.pop("FLASKR_ZONE", None)
+            self.assertEqual(env_time_zone("FLASKR_ZONE", "Asia/Tokyo"), "Asia/Tokyo")
+        self.assertEqual(self.read("  "), "UTC")
+
+    def test_a_zone_name_is_read_without_its_spaces(self):
+        self.assertEqual(self.read(" Europe/Paris "), "Europe/Paris")
+
+    def test_anything_else_names_the_variable_and_the_value(self):
+        for value in ["Mars/Olympus", "../../etc/passwd"]:
+            with (
+                self.subTest(value=value),
+                self.assertRaisesMessage(
+                    ImproperlyConfigured,
+                    "FLASKR_ZONE must be an IANA time zone name such as Europe/Paris or UTC, "
+                    f"not {value!r}.",
+                ),
+            ):
+                self.read(value)
