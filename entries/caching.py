@@ -226,7 +226,7 @@ recent_pages = RecentPages(RECENT_PAGES)
 def look_up(key):
     """The blog's version and the page stored under the key (or None). A page this worker
     served is read from its memory if it is of the blog's version: one small row is read,
-    not the page too (decoding an 18 KB page was a sixth of a hit's time)."""
+    not the page too (reading and decoding it was a fifth of a hit: 256 -> 200 us)."""
     pages = caches["pages"]
     page = recent_pages.get(key)
     if page is not None:
