@@ -44,6 +44,30 @@ class ConditionalRequestTests(TestCase):
                 self.assertEqual(len(queries), 1)  # The cache's lookup alone.
                 self.assertIn("flaskr_pages", queries[0]["sql"])
 
+    def test_a_304_carries_what_caches_keep_of_the_page(self):
+        """RFC 9110, 15.4.5: the headers a 200 would have sent that a cache updates."""
+        for url in ["/", "/feed/"]:
+            with self.subTest(url=url):
+                page = self.client.get(url, headers={"Accept-Encoding": "gzip"})
+                again = self.client.get(
+                    url, headers={"Accept-Encoding": "gzip", "If-None-Match": page["ETag"]}
+                )
+                self.assertEqual(again.status_code, 304)
+                for header in ["ETag", "Cache-Control", "Vary", "Last-Modified"]:
+                    if header in page:
+                        self.assertEqual(again[header], page[header], header)
+                self.assertNotIn("Content-Encoding", again)
+                self.assertNotIn("Content-Type", again)
+
+    def test_a_failed_if_match_is_412_whatever_if_none_match_says(self):
+        for url, precondition in [
+            ("/", {"If-Match": '"other"'}),
+            ("/feed/", {"If-Unmodified-Since": http_date(10**9)}),  # Before its Last-Modified.
+        ]:
+            with self.subTest(url=url):
+                headers = {"If-None-Match": self.client.get(url)["ETag"], **precondition}
+                self.assertEqual(self.client.get(url, headers=headers).status_code, 412)
+
     def test_a_feed_reader_polling_with_if_modified_since_gets_304(self):
         response = self.client.get("/feed/")
         again = self.client.get("/feed/", headers={"If-Modified-Since": response["Last-Modified"]})
