@@ -278,7 +278,7 @@ def answer(request, page):
         "HTTP_IF_MATCH" in meta or "HTTP_IF_UNMODIFIED_SINCE" in meta
     ):
         # What a browser sends back (RFC 9110, 13.2.2, step 3), told without parsing: a 304
-        # costs less than a hit then, not 20 us more (docs/benchmarks.md, "304").
+        # costs less than a hit then, not more (docs/benchmarks.md, "Pairs").
         conditional = HttpResponseNotModified()
     else:
         conditional = get_conditional_response(

@@ -259,13 +259,26 @@ def postgresql_page(connection, query, before, limit):
     matches, high, width = [], newest, FIRST_RANGE
     while len(matches) <= MAX_MATCHES and high > 0:
         low = max(high - width, 0)
-        in_range = entries.filter(contains(query), id__gt=low, id__lte=high).order_by("-id")
+        in_range = entries.filter(indexed_contains(query), id__gt=low, id__lte=high)
+        in_range = in_range.order_by("-id")
         matches += in_range.values_list("id", flat=True)[: MAX_MATCHES + 1 - len(matches)]
         high, width = low, width * 4
     capped = len(matches) > MAX_MATCHES
     page = entries.filter(shown_condition(before), id__in=matches[:MAX_MATCHES])
     ids = list(page.order_by("-publish_at", "-id").values_list("id", flat=True)[:limit])
     return ids, capped
+
+
+def indexed_contains(query):
+    """PostgreSQL: contains(query), asked of the stored upper-case copies that the trigram
+    indexes are on (migration 0013), so that a candidate is checked without folding it again.
+    UPPER() on both sides, as Django's icontains does."""
+    pattern = f"%{connections[Entry.objects.db].ops.prep_for_like_query(query)}%"
+    return RawSQL(
+        "(title_upper LIKE UPPER(%s) OR plain_text_upper LIKE UPPER(%s))",
+        [pattern, pattern],
+        output_field=BooleanField(),
+    )
 
 
 def plan(connection, **settings):
