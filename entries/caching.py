@@ -275,8 +275,6 @@ def answer(request, page):
     """The stored page for this request: 304 when the reader's copy is current, else the page
     (gzipped as stored for a reader who takes it)."""
     _, headers, content, gzipped = page
-    last_modified = headers.get("Last-Modified")
-    last_modified = last_modified and parse_http_date_safe(last_modified)
     meta = request.META
     # Speed only: without it, get_conditional_response() below gives the same 304.
     sent_back = meta.get("HTTP_IF_NONE_MATCH")  # pragma: no mutate
@@ -287,6 +285,8 @@ def answer(request, page):
         # costs less than a hit then, not more (docs/benchmarks.md, "Pairs").
         conditional = HttpResponseNotModified()
     else:
+        last_modified = headers.get("Last-Modified")
+        last_modified = last_modified and parse_http_date_safe(last_modified)
         conditional = get_conditional_response(
             request, etag=headers["ETag"], last_modified=last_modified
         )
@@ -296,7 +296,7 @@ def answer(request, page):
                 if name in headers:
                     conditional[name] = headers[name]
         return conditional
-    response = HttpResponse(content, status=200, headers=headers)
+    response = HttpResponse(content, headers=headers)
     if gzipped:
         response["Content-Encoding"] = "gzip"
     response["Content-Length"] = str(len(content))
