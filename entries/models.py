@@ -52,8 +52,11 @@ def after_key(key, prefix=""):
     relation that holds the key (a tag's taggings)."""
     publish_at, pk = key
     pk_field = f"{prefix}entry_id" if prefix else "pk"
-    return Q(**{f"{prefix}publish_at__lte": publish_at}) & ~Q(
-        **{f"{prefix}publish_at": publish_at, f"{pk_field}__gte": pk}
+    # No negation: ~Q() across a relation (a tag's taggings) is a NOT IN of a subquery for
+    # each field, which PostgreSQL answered by reading half the taggings (10 ms of a deep tag
+    # page at 100,000 entries).
+    return Q(**{f"{prefix}publish_at__lte": publish_at}) & (
+        Q(**{f"{prefix}publish_at__lt": publish_at}) | Q(**{f"{pk_field}__lt": pk})
     )
 
 

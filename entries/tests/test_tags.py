@@ -118,6 +118,8 @@ class TagPagesTests(TestCase):
                 response = self.client.get(url)
             sql = [query["sql"] for query in queries if "entries_tagging" in query["sql"]]
             self.assertEqual(len(sql), 2)  # the page's entries, then their tags
+            # One walk of the tag's taggings: no subquery over them (one read half of them).
+            self.assertEqual(sql[0].upper().count("SELECT"), 1)
             self.assertNotIn("OFFSET", " ".join(sql).upper())
             self.assertNotIn("COUNT(", " ".join(sql).upper())
             url = "/tags/every/" + next_link(response)
