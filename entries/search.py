@@ -50,8 +50,10 @@ WALK = 100
 # them (a thousand took 2.7 ms of SQLite for a word in 1% of the entries, 500 took 1.6).
 MAX_MATCHES = 200
 RECENT = 1000
-# PostgreSQL only: the first range of the newest ids its trigram indexes are asked about.
-FIRST_RANGE = 25_000
+# PostgreSQL only: the first range of the newest ids its trigram indexes are asked about. A
+# blog of fewer entries is one range, one statement: a second one, for a word in none of the
+# newest 25,000 of 100,000 entries, cost as much as checking its 5,000 old matches.
+FIRST_RANGE = 100_000
 TIME_LIMIT = 0.25  # seconds
 # A text longer than this (as a reader sees it) is shown as a snippet around the first match.
 LONG_TEXT = 600
@@ -76,6 +78,26 @@ WHERE entry.status = %s AND entry.publish_at <= %s {{after}}
 ORDER BY entry.publish_at DESC, entry.id DESC LIMIT %s
 """
 SQLITE_MATCHED = f"SELECT count(*) FROM ({FTS_MATCHES})"
+# PostgreSQL: the narrow table of each entry's upper-case copies and what a page is ordered
+# and filtered by (migration 0015), which the trigram indexes are on. An entry's copies match
+# the LIKE pattern (upper-case, as Django's icontains makes it):
+POSTGRESQL_MATCH = "(copy.title_upper LIKE UPPER(%s) OR copy.plain_text_upper LIKE UPPER(%s))"
+# The newest matches in a range of ids (low, high], at most a number.
+POSTGRESQL_RANGE = f"""
+SELECT copy.id FROM entries_entry_search AS copy
+WHERE {POSTGRESQL_MATCH} AND copy.id > %s AND copy.id <= %s
+ORDER BY copy.id DESC LIMIT %s
+"""
+# Shown entries ({shown}: published, after the cursor), newest publication first: the walk's,
+# with whether each matches, and the page's, among the matches' ids.
+POSTGRESQL_WALK = f"""
+SELECT copy.id, {POSTGRESQL_MATCH} FROM entries_entry_search AS copy WHERE {{shown}}
+ORDER BY copy.publish_at DESC, copy.id DESC LIMIT %s
+"""
+POSTGRESQL_PAGE = """
+SELECT copy.id FROM entries_entry_search AS copy WHERE copy.id = ANY(%s) AND {shown}
+ORDER BY copy.publish_at DESC, copy.id DESC LIMIT %s
+"""
 
 
 class Stopped(Exception):
@@ -99,8 +121,9 @@ def find(query, before=None, *, limit):
         ids, capped = walked(query, before, limit), False
         if ids is None:
             ids, capped = candidates(query, before, limit)
-    by_id = entries.in_bulk(ids)
-    return Found([by_id[pk] for pk in ids if pk in by_id], capped=capped)
+    # The ids of the page, or on PostgreSQL the query that picks them, run inside this one.
+    page = entries.filter(pk__in=ids).order_by("-publish_at", "-id")
+    return Found(list(page), capped=capped)
 
 
 def walked(query, before, limit):
@@ -113,16 +136,17 @@ def walked(query, before, limit):
     page (docs/benchmarks.md). One statement gives each of those entries' id and whether it
     matches. SQLite's LIKE folds the case of ASCII letters only, so a query with other
     letters goes to the index, which folds them all. PostgreSQL reads the stored upper-case
-    copies (indexed_contains) instead of folding each text again."""
-    vendor = connections[Entry.objects.db].vendor
-    if vendor == "sqlite" and not query.isascii():
+    copies instead of folding each text again."""
+    connection = connections[Entry.objects.db]
+    if connection.vendor == "sqlite" and not query.isascii():
         return None
-    if vendor == "postgresql":
-        matches = indexed_contains(query)  # pragma: no mutate (PostgreSQL: make test-postgres)
+    if connection.vendor == "postgresql":
+        # Run by `make test-postgres`, not by mutmut (see postgresql_page()).
+        window = postgresql_walk(connection, query, before)  # pragma: no mutate
     else:
         # The database gives the flag as 0 or 1 whatever the output field says.
         matches = ExpressionWrapper(contains(query), BooleanField())  # pragma: no mutate
-    window = list(Entry.objects.published(before=before).values_list("pk", matches)[:WALK])
+        window = list(Entry.objects.published(before=before).values_list("pk", matches)[:WALK])
     page = [pk for pk, match in window if match][:limit]
     if len(page) == limit or len(window) < WALK:
         return page
@@ -247,55 +271,79 @@ def probe(query):
 # from the original; `make test-postgres` runs the same tests on PostgreSQL against this code.
 # pragma: no mutate start
 def postgresql_page(connection, query, before, limit):
-    """PostgreSQL: the page among the MAX_MATCHES most recently written matches, and whether
-    more matched. Its trigram indexes cannot stop at the newest matches as FTS5 does, and
-    each match they give is read and checked again in the table: so they are asked for the
-    matches in a range of the newest ids first, then in ranges four times as wide, until the
-    ranges hold MAX_MATCHES + 1 matches or the whole table. A word in 1% of 1,000,000 entries
-    is then checked in tens of thousands of rows, not all its 10,000 matches.
+    """PostgreSQL: the query of the page's ids among the MAX_MATCHES most recently written
+    matches, and whether more matched. Its trigram indexes cannot stop at the newest matches
+    as FTS5 does, and each match they give is read and checked again in the table of copies:
+    so they are asked for the matches in a range of the newest ids first, then in ranges
+    four times as wide, until the ranges hold MAX_MATCHES + 1 matches or the whole table. A
+    word in 1% of 1,000,000 entries is then checked in tens of thousands of rows, not all
+    its 10,000 matches.
 
     (GIN's gin_fuzzy_search_limit, used before, drops items of each trigram's list at
     random: a word of several common trigrams then matched nothing.)"""
-    entries = Entry.objects.all()
-    newest = entries.order_by("-id").values_list("id", flat=True).first() or 0
     # The trigram indexes' bitmaps, ANDed with the primary key's range where that saves more
     # than it costs: no table scan, and no walk of the primary key checking every row. The
     # pages are in memory, so one read at random costs about what one in order does: 1.1, the
     # usual figure for SSDs, not the default 4 of spinning disks. With 4, the planner built
     # the bitmap of 75,000 ids (5 ms) to spare no recheck at all (docs/benchmarks.md).
-    plan(connection, enable_seqscan="off", enable_indexscan="off", random_page_cost=1.1)
-    matches, high, width = [], newest, FIRST_RANGE
-    while len(matches) <= MAX_MATCHES and high > 0:
-        low = max(high - width, 0)
-        in_range = entries.filter(indexed_contains(query), id__gt=low, id__lte=high)
-        in_range = in_range.order_by("-id")
-        matches += in_range.values_list("id", flat=True)[: MAX_MATCHES + 1 - len(matches)]
-        high, width = low, width * 4
-    capped = len(matches) > MAX_MATCHES
-    page = entries.filter(shown_condition(before), id__in=matches[:MAX_MATCHES])
-    ids = list(page.order_by("-publish_at", "-id").values_list("id", flat=True)[:limit])
-    return ids, capped
-
-
-def indexed_contains(query):
-    """PostgreSQL: contains(query), asked of the stored upper-case copies that the trigram
-    indexes are on (migration 0013), so that a candidate is checked without folding it again.
-    UPPER() on both sides, as Django's icontains does."""
-    pattern = f"%{connections[Entry.objects.db].ops.prep_for_like_query(query)}%"
-    return RawSQL(
-        "(title_upper LIKE UPPER(%s) OR plain_text_upper LIKE UPPER(%s))",
-        [pattern, pattern],
-        output_field=BooleanField(),
+    high = plan(
+        connection,
+        "SELECT coalesce(max(id), 0) FROM entries_entry_search",
+        enable_seqscan="off",
+        enable_indexscan="off",
+        random_page_cost=1.1,
     )
+    pattern = like_pattern(connection, query)
+    with connection.cursor() as cursor:
+        matches, width = [], FIRST_RANGE
+        while len(matches) <= MAX_MATCHES and high > 0:
+            low = max(high - width, 0)
+            cursor.execute(
+                POSTGRESQL_RANGE, [pattern, pattern, low, high, MAX_MATCHES + 1 - len(matches)]
+            )
+            matches += [pk for (pk,) in cursor.fetchall()]
+            high, width = low, width * 4
+    shown, parameters = postgresql_shown(before)
+    page = RawSQL(POSTGRESQL_PAGE.format(shown=shown), [matches[:MAX_MATCHES], *parameters, limit])
+    return page, len(matches) > MAX_MATCHES
 
 
-def plan(connection, **settings):
-    """SET LOCAL PostgreSQL's planner settings for the rest of the search's transaction,
-    in one statement."""
-    calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
+def postgresql_walk(connection, query, before):
+    """PostgreSQL: walked()'s WALK entries, (id, whether it matches), read in the table of
+    copies by its own index of the published order: the walk reads narrow rows and nothing
+    else (through the entries' index and a copy looked up for each, twice the time)."""
+    pattern = like_pattern(connection, query)
+    shown, parameters = postgresql_shown(before)
+    with connection.cursor() as cursor:
+        cursor.execute(POSTGRESQL_WALK.format(shown=shown), [pattern, pattern, *parameters, WALK])
+        return cursor.fetchall()
+
+
+def postgresql_shown(before):
+    """PostgreSQL: shown_condition(before) on the table of copies, as SQL and its values."""
+    condition = "copy.status = %s AND copy.publish_at <= %s"
+    parameters = [Status.PUBLISHED, timezone.now()]
+    if before:
+        # after_key()'s form: a range of publish_at, which the index serves.
+        condition += " AND copy.publish_at <= %s AND (copy.publish_at < %s OR copy.id < %s)"
+        parameters += [before[0], before[0], before[1]]
+    return condition, parameters
+
+
+def like_pattern(connection, query):
+    """A LIKE pattern of `query` anywhere in a text, its wildcards escaped."""
+    return f"%{connection.ops.prep_for_like_query(query)}%"
+
+
+def plan(connection, scalar, **settings):
+    """SET LOCAL PostgreSQL's planner settings for the rest of the search's transaction, in
+    the statement that gives the value of the `scalar` query: a statement is planned whole
+    before it runs, so that query is planned as before them, and costs no round trip."""
+    calls = "".join(", set_config(%s, %s, true)" for _ in settings)
     values = [str(part) for item in settings.items() for part in item]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {calls}", values)
+        cursor.execute(f"SELECT ({scalar}){calls}", values)
+        return cursor.fetchone()[0]
 
 
 # pragma: no mutate end
