@@ -140,8 +140,8 @@ def walked(query, before, limit):
     connection = connections[Entry.objects.db]
     if connection.vendor == "sqlite" and not query.isascii():
         return None
-    if connection.vendor == "postgresql":
-        # Run by `make test-postgres`, not by mutmut (see postgresql_page()).
+    # Run by `make test-postgres`, not by mutmut (see postgresql_page()).
+    if connection.vendor == "postgresql":  # pragma: no mutate
         window = postgresql_walk(connection, query, before)  # pragma: no mutate
     else:
         # The database gives the flag as 0 or 1 whatever the output field says.
