@@ -158,8 +158,9 @@ def contains(query):
 
 
 def candidates(query, before, limit):
-    """The ids of the page: the first `limit` published matches after `before` in date order,
-    among the MAX_MATCHES most recently written ones; and whether more matched than those."""
+    """The ids of the page (on PostgreSQL, the query that gives them, which find() runs inside
+    its own): the first `limit` published matches after `before` in date order, among the
+    MAX_MATCHES most recently written ones; and whether more matched than those."""
     connection = connections[Entry.objects.db]
     if connection.vendor != "sqlite":
         # Run by `make test-postgres`, not by mutmut (see below).
