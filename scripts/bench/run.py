@@ -11,12 +11,14 @@ settings and middleware serving that page and a logged-in POST that stores nothi
 (scripts/bench/floor.py), what any page and any post cost before their views work. wrk drives
 each target of TARGETS after a warm-up of the workers, targets interleaved, BENCH_ROUNDS
 rounds; the table gives each target's median req/s and its ratio to the ceiling's median in
-that N's rounds. A target compared with one of the same cost is run right after it in each
-round, and compared round by round (Target.against).
+that N's rounds. A target compared with one of the same cost (Target.against) is run between
+two runs of that one, in 1-second runs alternated, three times a round, and compared with
+the two runs beside it; the cached / runs between two runs of the ceiling.
 The figures go to bench-results.json; the exit status says whether every bar of bars() (and
 docs/benchmarks.md) held.
 
 Knobs: BENCH_N, BENCH_ROUNDS (3), BENCH_DURATION (3 s), BENCH_WARMUP (1 s),
+BENCH_PAIR_DURATION (1 s), BENCH_PAIR_CYCLES (3),
 BENCH_CONNECTIONS (16), BENCH_THREADS (2), WEB_CONCURRENCY (2 gunicorn workers).
 """
 
@@ -44,6 +46,8 @@ LUA = Path(__file__).with_name("wrk.lua")
 SIZES = [int(n) for n in os.environ.get("BENCH_N", "10,100000").split(",")]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 DURATION = int(os.environ.get("BENCH_DURATION", "3"))
+PAIR_DURATION = int(os.environ.get("BENCH_PAIR_DURATION", "1"))
+PAIR_CYCLES = int(os.environ.get("BENCH_PAIR_CYCLES", "3"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "1"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
@@ -80,9 +84,9 @@ class Target:
     # runs last twice as long: at 2 connections a 3-second run counts about 36 requests.
     slow: bool = False
     # A target compared with another that costs about the same (a 304 and a hit: one lookup
-    # each) is run right after a run of it in every round, and its bar reads the median of
-    # the rounds' ratios: this VM's speed drifts by 10-20% between runs a few seconds apart,
-    # more than the two differ (docs/benchmarks.md, "Pairs").
+    # each) is run between two runs of it, in short runs alternated (measure()), and its bar
+    # reads the geometric mean of those ratios: this VM's speed drifts by 10-20% between runs
+    # a few seconds apart, more than the two differ (docs/benchmarks.md, "Pairs").
     against: str = ""
 
     @property
@@ -372,37 +376,83 @@ def measure(n, ceiling_url):
         # first time), then the posts' (counted with the rounds'). The other targets' pages
         # went through the workers' code with check_page().
         warmups = {name: run(name, WARMUP, 0) for name in [CEILING, FIRST, UNCACHED, POST]}
+
+        def alternate(partner, compared, number, ends=None):
+            """`partner`, then each of `compared` followed by `partner` again, PAIR_CYCLES
+            times, in runs of PAIR_DURATION seconds (`ends` before and after it all): each
+            run of `compared` between two of its partner's, which cancels the machine's drift
+            across the three. Gives each name's figures of the round, and each compared one's
+            ratios to the geometric mean of the partner's runs either side of it."""
+            order = [partner] + [name for _ in range(PAIR_CYCLES) for t in compared
+                                 for name in (t, partner)]  # fmt: skip
+            order = [ends, *order, ends] if ends else order
+            # Each run a number of its own, so that {n} stays one of a kind (see wrk.lua).
+            figures = [run(name, PAIR_DURATION, number * 100 + i) for i, name in enumerate(order)]
+            ratios = {name: [] for name in compared}
+            for i, name in enumerate(order):
+                if name in ratios:
+                    beside = statistics.geometric_mean(
+                        [figures[i - 1]["rps"], figures[i + 1]["rps"]]
+                    )
+                    ratios[name].append(figures[i]["rps"] / beside)
+            by_name = {
+                name: combined([f for n, f in zip(order, figures, strict=True) if n == name])
+                for name in dict.fromkeys(order)
+            }
+            return by_name, ratios
+
         runs = {name: [] for name in urls}
-        pairs = {name: [] for name, target in targets.items() if target.against}
+        partners = {}
+        for name, target in targets.items():
+            if target.against:
+                partners.setdefault(target.against, []).append(name)
+        pairs = {name: [] for compared in partners.values() for name in compared}
+        first_to_ceiling = []
         for round_number in range(1, ROUNDS + 1):
-            last = None
             for name in urls:
                 target = targets.get(name)
-                if target and target.against:
-                    if last != target.against:
-                        last = target.against
-                        partner = run(last, DURATION, round_number)
-                    else:
-                        partner = runs[last][-1]
-                figures = run(name, DURATION, round_number)
-                runs[name].append(figures)
-                last = name
-                said = f"  N={n} round {round_number}: {name:<34} {figures['rps']:8.0f} req/s"
-                if target and target.against:
-                    pairs[name].append(figures["rps"] / partner["rps"])
-                    said += f", {pairs[name][-1]:.2f} x {target.against} just before"
-                print(said, flush=True)
+                if name == CEILING or (target and target.against):
+                    continue  # Run in a block of alternated runs, below.
+                if name in partners:
+                    # The cached / between two runs of the ceiling, for the bar that
+                    # compares N with N.
+                    ends = CEILING if name == FIRST else None
+                    by_name, ratios = alternate(name, partners[name], round_number, ends)
+                    if ends:
+                        first_to_ceiling.append(by_name[FIRST]["rps"] / by_name[CEILING]["rps"])
+                else:
+                    by_name, ratios = {name: run(name, DURATION, round_number)}, {}
+                for each, figures in by_name.items():
+                    runs[each].append(figures)
+                    said = f"  N={n} round {round_number}: {each:<34} {figures['rps']:8.0f} req/s"
+                    if each in ratios:
+                        pairs[each] += ratios[each]
+                        times = statistics.geometric_mean(ratios[each])
+                        said += f", {times:.2f} x {targets[each].against} beside it"
+                    print(said, flush=True)
         memory = worker_memory(pid_file)
     counts = manage("shell", "-c", POSTS, database_url=database_url).splitlines()[-1]
     stored, distinct = map(int, counts.split())
     section = summarize(n, runs, warmups[POST], memory, stored, distinct, seed_seconds)
     section["sitemap_urls"] = facts["sitemap_urls"]
-    section["pairs"] = {name: statistics.median(ratios) for name, ratios in pairs.items()}
-    # The cached / against the ceiling run just before it (each round starts with the two),
-    # for the bar that compares N with N.
-    first = [a["rps"] / b["rps"] for a, b in zip(runs[FIRST], runs[CEILING], strict=True)]
-    section["first_to_ceiling"] = statistics.median(first)
+    section["pairs"] = {name: statistics.geometric_mean(ratios) for name, ratios in pairs.items()}
+    section["first_to_ceiling"] = statistics.geometric_mean(first_to_ceiling)
     return section
+
+
+def combined(runs):
+    """The figures of several wrk runs of one target as one run's."""
+    requests = sum(run["requests"] for run in runs)
+    duration_us = sum(run["duration_us"] for run in runs)
+    figures = {key: sum(run[key] for run in runs) for key in ["status_errors", "socket_errors"]}
+    return figures | {
+        "requests": requests,
+        "duration_us": duration_us,
+        "rps": requests / duration_us * 1_000_000,
+        "errors": sum(run["errors"] for run in runs),
+        "p50_us": statistics.median(run["p50_us"] for run in runs),
+        "p99_us": statistics.median(run["p99_us"] for run in runs),
+    }
 
 
 def summarize(n, runs, post_warmup, memory, stored, distinct, seed_seconds):
