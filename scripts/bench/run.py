@@ -81,7 +81,7 @@ class Target:
     # A target slower than a tenth of a second a request gets one connection a worker: 16
     # would queue each request behind seven others, and a 3-second run would count the few
     # that end inside it (a sitemap file: one or two a connection), not what it costs. Its
-    # runs last twice as long: at 2 connections a 3-second run counts about 36 requests.
+    # runs last twice as long (a sitemap file at 2 connections: about 12 requests a second).
     slow: bool = False
     # A target compared with another that costs about the same (a 304 and a hit: one lookup
     # each) is run between two runs of it, in short runs alternated (measure()), and its bar
