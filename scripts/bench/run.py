@@ -12,9 +12,9 @@ settings and middleware serving that page and a logged-in POST that stores nothi
 each target of TARGETS after a warm-up of the workers, targets interleaved, BENCH_ROUNDS
 rounds; the table gives each target's median req/s and its ratio to the ceiling's median in
 that N's rounds. A target compared with one of the same cost (Target.against) is run between
-two runs of that one, in 1-second runs alternated, three times a round, and compared with
-the two runs beside it; the floor's page runs so beside the cached /, and the block between
-two runs of the ceiling.
+two runs of that one, in 1-second runs alternated (three times a round; those held to half
+the uncached / once, see CYCLES), and compared with the two runs beside it; the floor's page
+runs so beside the cached /, and that block between two runs of the ceiling.
 The figures go to bench-results.json; the exit status says whether every bar of bars() (and
 docs/benchmarks.md) held.
 
@@ -412,10 +412,10 @@ def measure(n, ceiling_url):
         def alternate(partner, compared, number, ends=()):
             """`partner`, then each of `compared` followed by `partner` again, CYCLES times,
             in runs of PAIR_DURATION seconds (`ends` before it all, and after it in the
-            opposite order): each run of
-            `compared` between two of its partner's, which cancels the machine's drift across
-            the three. Gives each name's figures of the round, and each compared one's ratios
-            to the geometric mean of the partner's runs either side of it."""
+            opposite order): each run of `compared` between two of its partner's, which
+            cancels the machine's drift across the three. Gives each name's figures of the
+            round, and each compared one's ratios to the geometric mean of the partner's runs
+            either side of it."""
             cycles = CYCLES.get(partner, PAIR_CYCLES)
             order = [partner] + [name for _ in range(cycles) for t in compared
                                  for name in (t, partner)]  # fmt: skip
